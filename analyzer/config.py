@@ -1,0 +1,171 @@
+"""Typed run configuration, loaded from TOML.
+
+Every key a user may write is declared here with its type and default, so a
+typo or a wrong type fails before the run starts, with the allowed keys named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+
+CHANNELS = ("email", "call", "letter", "chat")
+DIRECTIONS = ("outbound", "inbound", "internal", "unknown")
+UNASSIGNED = "unassigned"
+
+DEFAULT_AGENT_NAMES = ("agent", "rep", "representative", "advisor", "adviser", "operator",
+                       "associate", "specialist", "collector", "csr", "staff", "support")
+DEFAULT_CUSTOMER_NAMES = ("customer", "caller", "client", "member", "user", "debtor",
+                          "account holder", "cardholder")
+DEFAULT_EXCLUDE = (".*", "~$*", "*.toml", "README*", "Thumbs.db", "desktop.ini")
+GLOB_CHARS = set("*?[/")
+
+
+def normalize_department(name: str) -> str:
+    """One spelling per department: 'Customer Support' and 'customer_support' agree."""
+    words = str(name).strip().lower().replace("_", " ").replace("-", " ").split()
+    return "-".join(words)
+
+
+@dataclass(frozen=True)
+class DepartmentRules:
+    """Config mappings to a department; more specific rules win (address > domain > path)."""
+
+    addresses: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    path_globs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    company_email_domains: tuple[str, ...] = ()
+    departments: DepartmentRules = field(default_factory=DepartmentRules)
+    agent_names: tuple[str, ...] = DEFAULT_AGENT_NAMES
+    customer_names: tuple[str, ...] = DEFAULT_CUSTOMER_NAMES
+    max_file_mb: float = 50.0
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    tabular_default_channel: str = "chat"
+    tabular_columns: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    digest: str = ""
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+# section -> key -> expected python type(s), for validation and error messages
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "company": {"email_domains": list},
+    "departments": {},  # free-form mapping, validated separately
+    "transcripts": {"agent_names": list, "customer_names": list},
+    "limits": {"max_file_mb": (int, float)},
+    "input": {"exclude": list},
+    "tabular": {"default_channel": str, "columns": dict},
+}
+TABULAR_FIELDS = ("text", "id", "department", "channel", "direction", "sent_at", "subject",
+                  "sender", "role", "speaker", "conversation_id")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a TOML config; ``None`` gives the defaults."""
+    if path is None:
+        return Config(digest=_digest({}))
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    return config_from_dict(raw, source=str(path))
+
+
+def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Config:
+    where = source or "config"
+    _check_keys(raw, where)
+    company = raw.get("company", {})
+    transcripts = raw.get("transcripts", {})
+    limits = raw.get("limits", {})
+    inputs = raw.get("input", {})
+    tabular = raw.get("tabular", {})
+
+    max_mb = limits.get("max_file_mb", Config.max_file_mb)
+    if isinstance(max_mb, bool) or max_mb <= 0:
+        raise ConfigError(f"{where}: [limits] max_file_mb must be a positive number, got {max_mb!r}")
+    channel = tabular.get("default_channel", Config.tabular_default_channel)
+    if channel not in CHANNELS:
+        raise ConfigError(f"{where}: [tabular] default_channel must be one of {', '.join(CHANNELS)}; got {channel!r}")
+    columns = tabular.get("columns", {})
+    for key, value in columns.items():
+        if key not in TABULAR_FIELDS or not isinstance(value, str):
+            raise ConfigError(
+                f"{where}: [tabular.columns] maps a field ({', '.join(TABULAR_FIELDS)}) to a column name; "
+                f"got {key!r} = {value!r}")
+
+    return Config(
+        company_email_domains=tuple(d.lower().lstrip("@") for d in _strings(company, "email_domains", where, ())),
+        departments=_department_rules(raw.get("departments", {}), where),
+        agent_names=tuple(n.lower() for n in _strings(transcripts, "agent_names", where, DEFAULT_AGENT_NAMES)),
+        customer_names=tuple(n.lower() for n in _strings(transcripts, "customer_names", where, DEFAULT_CUSTOMER_NAMES)),
+        max_file_mb=float(max_mb),
+        exclude=tuple(_strings(inputs, "exclude", where, DEFAULT_EXCLUDE)),
+        tabular_default_channel=channel,
+        tabular_columns={k: v.lower() for k, v in columns.items()},
+        source=source,
+        digest=_digest(raw),
+    )
+
+
+def _check_keys(raw: dict[str, Any], where: str) -> None:
+    for section, body in raw.items():
+        if section not in _SCHEMA:
+            raise ConfigError(f"{where}: unknown section [{section}]; allowed: {', '.join(f'[{s}]' for s in _SCHEMA)}")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        if section == "departments":
+            continue
+        for key, value in body.items():
+            expected = _SCHEMA[section].get(key)
+            if expected is None:
+                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; allowed: {', '.join(_SCHEMA[section])}")
+            if not isinstance(value, expected) or isinstance(value, bool):
+                names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
+                raise ConfigError(f"{where}: [{section}] {key} must be a {names}, got {value!r}")
+
+
+def _strings(section: dict, key: str, where: str, default) -> tuple[str, ...]:
+    values = section.get(key, default)
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"{where}: every entry of {key} must be a non-empty string, got {values!r}")
+    return tuple(v.strip() for v in values)
+
+
+def _department_rules(mapping: dict[str, Any], where: str) -> DepartmentRules:
+    addresses: dict[str, str] = {}
+    domains: dict[str, str] = {}
+    globs: list[tuple[str, str]] = []
+    for key, value in mapping.items():
+        if not isinstance(value, str) or not normalize_department(value):
+            raise ConfigError(f"{where}: [departments] {key!r} must map to a department name, got {value!r}")
+        department = normalize_department(value)
+        if GLOB_CHARS & set(key):
+            globs.append((key, department))
+        elif "@" in key.strip("@"):
+            addresses[key.lower()] = department
+        else:
+            domains[key.lower().lstrip("@")] = department
+    return DepartmentRules(addresses=addresses, domains=domains, path_globs=tuple(globs))
+
+
+def _digest(raw: dict[str, Any]) -> str:
+    """A short hash of the effective config, stored with every run's output."""
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:16]

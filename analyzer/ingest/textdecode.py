@@ -1,0 +1,50 @@
+"""Bytes to text: declared charset first, then UTF-8, then a statistical guess."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from analyzer.errors import InputFileError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Bytes that never appear in text files: C0 controls except tab, newlines, form feed, escape.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the first 8 KiB hold many control bytes and no Unicode BOM explains them."""
+    head = data[:8192]
+    if not head or any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    controls = sum(head.count(bytes([c])) for c in _CONTROL)
+    return controls / len(head) > 0.02
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode ``data``; raise ``InputFileError`` (binary / undecodable) when it is not text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if looks_binary(data):
+        raise InputFileError("binary", "binary data, not text in any supported format")
+    for encoding in (declared, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    guess = from_bytes(data).best()
+    if guess is None:
+        raise InputFileError("undecodable", "the text is not valid UTF-8"
+                             + (f" nor the declared charset {declared!r}" if declared else "")
+                             + " and no other character set fits it")
+    return str(guess)
