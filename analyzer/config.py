@@ -114,8 +114,9 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
     return Config(
         company_email_domains=tuple(d.lower().lstrip("@") for d in _strings(company, "email_domains", where, ())),
         departments=_department_rules(raw.get("departments", {}), where),
-        agent_names=tuple(n.lower() for n in _strings(transcripts, "agent_names", where, DEFAULT_AGENT_NAMES)),
-        customer_names=tuple(n.lower() for n in _strings(transcripts, "customer_names", where, DEFAULT_CUSTOMER_NAMES)),
+        # configured speaker names extend the built-in role words ("agent", "customer", ...)
+        agent_names=_with_defaults(DEFAULT_AGENT_NAMES, _strings(transcripts, "agent_names", where, ())),
+        customer_names=_with_defaults(DEFAULT_CUSTOMER_NAMES, _strings(transcripts, "customer_names", where, ())),
         max_file_mb=float(max_mb),
         exclude=tuple(_strings(inputs, "exclude", where, DEFAULT_EXCLUDE)),
         tabular_default_channel=channel,
@@ -147,6 +148,10 @@ def _strings(section: dict, key: str, where: str, default) -> tuple[str, ...]:
     if not all(isinstance(v, str) and v.strip() for v in values):
         raise ConfigError(f"{where}: every entry of {key} must be a non-empty string, got {values!r}")
     return tuple(v.strip() for v in values)
+
+
+def _with_defaults(defaults: tuple[str, ...], configured: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*defaults, *(" ".join(n.lower().split()) for n in configured)]))
 
 
 def _department_rules(mapping: dict[str, Any], where: str) -> DepartmentRules:

@@ -31,6 +31,7 @@ def interaction_row(item: Interaction, run_id: str) -> dict:
         "n_turns": len(item.turns),
         "n_company_turns": sum(1 for turn in item.turns if turn.role == "company"),
         "quoted_text": item.quoted_text,
+        "header_text": item.header_text,
         "signature": item.signature,
         "attachments": list(item.attachments),
         "analyzer_version": __version__,

@@ -13,7 +13,7 @@ from datetime import timezone
 from email import message_from_bytes, policy
 from email import errors as email_errors
 from email.message import EmailMessage
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Iterator
 
 from analyzer.config import Config
@@ -67,7 +67,9 @@ def split_mbox(data: bytes) -> list[bytes]:
 
 
 def looks_like_email(text_head: str) -> bool:
-    """At least two RFC 5322 header lines at the top, one of them From/To/Subject/Date."""
+    """At least two RFC 5322 header lines at the top, one of them From or To.
+
+    (A transcript's ``Date:``/``Subject:`` header alone does not make an email.)"""
     names = []
     for line in text_head.splitlines()[:40]:
         if not line.strip():
@@ -79,7 +81,7 @@ def looks_like_email(text_head: str) -> bool:
             return False
         names.append(name.strip().lower())
     known = [n for n in names if n in _ADDRESS_HEADERS or n.startswith("x-")]
-    return len(known) >= 2 and any(n in ("from", "to", "subject", "date") for n in names)
+    return len(known) >= 2 and ("from" in names or "to" in names)
 
 
 def parse_message(raw: bytes, source: SourceFile, *, offset: int, source_format: str) -> Interaction:
@@ -94,13 +96,14 @@ def parse_message(raw: bytes, source: SourceFile, *, offset: int, source_format:
         raise InputFileError("no_text", f"email has no text body{listed}")
     split = split_reply(body)
     sender = _header(msg, "from")
+    display_name, address = parseaddr(sender)
     return Interaction(
         source_path=str(source.path),
         relative_path=source.relative_path,
         source_offset=offset,
         source_format=source_format,
         channel="email",
-        turns=[Turn(role="unknown", text=split.new_text, speaker=sender or None)],
+        turns=[Turn(role="unknown", text=split.new_text, speaker=display_name or address or None)],
         department=_header(msg, "x-department") or None,
         sent_at=_date(msg),
         subject=_header(msg, "subject") or None,

@@ -25,7 +25,11 @@ _DATE_LINE = re.compile(
     rf"^\s*(?:date\s*:\s*)?(?P<date>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\s*$", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"^\s*(?:re|subject)\s*:\s*(?P<subject>\S.*)$", re.IGNORECASE)
+_SALUTATION = re.compile(
+    r"^\s*(dear\b.{0,60}|to whom it may concern|hello\b.{0,40}|hi\b.{0,40}"
+    r"|(mr|mrs|ms|miss|mx|dr)\.?\s+[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*)?)\s*[,:]\s*$", re.IGNORECASE)
 _HEADER_LINES = 15
+_SALUTATION_WITHIN = 30
 
 
 def read_text_letter(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
@@ -74,15 +78,20 @@ def read_pdf(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
 
 
 def letter_interaction(source: SourceFile, text: str, source_format: str) -> Interaction:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = "\n".join(lines).strip()
     if not text:
         raise InputFileError("no_text", "the letter has no text")
-    head = text.split("\n")[:_HEADER_LINES]
+    lines = text.split("\n")
+    head = lines[:_HEADER_LINES]
     date = next((m["date"] for m in map(_DATE_LINE.match, head) if m), None)
     subject = next((m["subject"].strip() for m in map(_SUBJECT_LINE.match, head) if m), None)
-    body, signature = split_signature(text)
+    # Letterhead, addresses, date and reference lines sit above the salutation: not the letter's words.
+    start = next((i for i, line in enumerate(lines[:_SALUTATION_WITHIN]) if _SALUTATION.match(line)), 0)
+    header = "\n".join(lines[:start]).strip()
+    body, signature = split_signature("\n".join(lines[start:]))
     return Interaction(
         source_path=str(source.path), relative_path=source.relative_path, source_offset=0,
         source_format=source_format, channel="letter", turns=[Turn(role="company", text=body)],
-        sent_at=parse_datetime(date), subject=subject, signature=signature or None,
+        sent_at=parse_datetime(date), subject=subject, signature=signature or None, header_text=header or None,
     )

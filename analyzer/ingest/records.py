@@ -46,6 +46,7 @@ class Interaction:
     recipients: list[str] = field(default_factory=list)
     external_id: str | None = None  # Message-ID, ticket id, transcript job name
     quoted_text: str | None = None  # reply chain and forwarded blocks: not the sender's words
+    header_text: str | None = None  # a letter's letterhead, addresses, date and reference lines
     signature: str | None = None
     attachments: list[str] = field(default_factory=list)  # skipped, but listed
     relative_path: str = ""  # path under the input root, used for the id and path rules

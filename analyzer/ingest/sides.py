@@ -77,7 +77,7 @@ def _resolve_direction(item: Interaction, config: Config) -> None:
     if not item.direction:
         if item.channel == "letter":
             item.direction = "outbound"
-        elif item.channel == "email" or (single_message and item.sender):
+        elif single_message and (item.channel == "email" or item.sender):
             item.direction = _email_direction(item, config)
         else:  # a conversation: the company side speaking in it makes it outbound
             roles = {t.role for t in item.turns}

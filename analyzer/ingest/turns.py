@@ -61,8 +61,19 @@ def inherit_speakers(turns: list[Turn]) -> list[Turn]:
     return out
 
 
+def infer_other_party(turns: list[Turn]) -> list[Turn]:
+    """In a two-party call where one speaker's side is known, the other speaker is the other side."""
+    speakers = {t.speaker for t in turns if t.speaker}
+    known = {t.speaker: t.role for t in turns if t.speaker and t.role != "unknown"}
+    if len(speakers) != 2 or len(known) != 1:
+        return turns
+    other_role = "customer" if next(iter(known.values())) == "company" else "company"
+    return [Turn(role=other_role, speaker=t.speaker, text=t.text, start_s=t.start_s, end_s=t.end_s)
+            if t.speaker and t.speaker not in known else t for t in turns]
+
+
 def call_interaction(source: SourceFile, source_format: str, turns: list[Turn], **fields) -> Interaction:
-    turns = merge_turns(inherit_speakers(turns))
+    turns = merge_turns(infer_other_party(inherit_speakers(turns)))
     if not turns:
         raise InputFileError("no_text", "the transcript has no spoken text")
     return Interaction(source_path=str(source.path), relative_path=source.relative_path, source_offset=0,

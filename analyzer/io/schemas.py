@@ -39,6 +39,7 @@ INTERACTIONS = pa.schema([
     pa.field("n_turns", pa.int32(), nullable=False),
     pa.field("n_company_turns", pa.int32(), nullable=False),
     pa.field("quoted_text", pa.string()),
+    pa.field("header_text", pa.string()),
     pa.field("signature", pa.string()),
     pa.field("attachments", pa.list_(pa.string()), nullable=False),
     pa.field("analyzer_version", pa.string(), nullable=False),
