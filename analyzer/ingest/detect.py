@@ -50,14 +50,16 @@ def detect_format(data: bytes, suffix: str, config: Config) -> str:
         return "eml"
     if SRT_START.match(head.replace("\r\n", "\n")):
         return "srt"
-    if head[:1] in "{[":
+    if suffix in (".json", ".jsonl", ".ndjson") or _looks_like_json(head):
         return _json_format(head, suffix)
     if suffix in _TABLE_SUFFIXES:
         return _TABLE_SUFFIXES[suffix]
-    if suffix in (".eml", ".mbox", ".vtt", ".srt", ".json", ".docx"):
-        raise InputFileError("malformed", f"the file is named {suffix} but its content is not in that format")
     if looks_like_transcript(text, config):
         return "transcript_txt"
+    # Content that is plainly another format wins over the name; plain prose under a
+    # structured format's name is a broken file of that format, not a letter.
+    if suffix in (".eml", ".mbox", ".vtt", ".srt", ".json", ".docx"):
+        raise InputFileError("malformed", f"the file is named {suffix} but its content is not in that format")
     return "txt"
 
 
@@ -69,6 +71,22 @@ def _zip_format(data: bytes) -> str:
     if "word/document.xml" in names:
         return "docx"
     raise InputFileError("unsupported", "zip archive that is not a Word document; unpack it into the drop instead")
+
+
+_JSON_START = re.compile(r'^(\{\s*["}]|\[\s*[\[{"\]])')
+
+
+def _looks_like_json(head: str) -> bool:
+    """'{"..' or '[{..' opens JSON; '[00:01:05] Agent: ..' does not."""
+    if _JSON_START.match(head):
+        return True
+    if head[:1] in "{[":
+        try:
+            json.JSONDecoder().raw_decode(head)
+            return True
+        except json.JSONDecodeError:
+            return False
+    return False
 
 
 def _json_format(head: str, suffix: str) -> str:

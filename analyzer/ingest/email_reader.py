@@ -32,7 +32,8 @@ _TRUNCATION_DEFECTS = (
 )
 _ADDRESS_HEADERS = ("from", "to", "cc", "date", "subject", "message-id", "received", "return-path",
                     "mime-version", "reply-to", "delivered-to", "x-mailer", "in-reply-to")
-_MBOX_SEPARATOR = re.compile(rb"^From [^\r\n]*\r?\n", re.MULTILINE)
+# "From sender@host Mon Mar 16 10:01:22 2026": a time and a year, so body lines starting "From " don't split
+_MBOX_SEPARATOR = re.compile(rb"^From \S+ [^\r\n]*\d{1,2}:\d{2}[^\r\n]*\d{4}[ \t]*\r?\n", re.MULTILINE)
 
 
 def read_eml(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
@@ -55,8 +56,7 @@ def read_mbox(source: SourceFile, data: bytes, config: Config) -> Iterator[Inter
 
 def split_mbox(data: bytes) -> list[bytes]:
     """Split an mbox on its 'From ' lines and undo mboxrd '>From' escaping."""
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)
-              if m.start() == 0 or data[max(0, m.start() - 2):m.start()].endswith(b"\n")]
+    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)]
     messages = []
     for begin, end in zip(starts, starts[1:] + [len(data)]):
         chunk = data[begin:end]

@@ -34,7 +34,7 @@ def read_json(source: SourceFile, data: bytes, config: Config) -> Iterator[Inter
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        kind = "truncated" if exc.pos >= len(text.rstrip()) else "malformed"
+        kind = "truncated" if _is_cut_off(text) else "malformed"
         raise InputFileError(kind, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if is_transcribe(document):
         yield from read_transcribe(source, document, config)
@@ -45,6 +45,26 @@ def read_json(source: SourceFile, data: bytes, config: Config) -> Iterator[Inter
         yield from read_json_records(source, document, config)
         return
     raise InputFileError("malformed", "JSON file is neither an Amazon Transcribe output nor a list of records")
+
+
+def _is_cut_off(text: str) -> bool:
+    """True when brackets or a string are still open at the end: the file was cut short."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return in_string or depth > 0
 
 
 READERS = {

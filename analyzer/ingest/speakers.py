@@ -13,7 +13,7 @@ SPEAKER_LINE = re.compile(
 
 
 def _words(label: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", label.lower()))
+    return set(re.findall(r"[a-z0-9]+", label.lower()))
 
 
 def role_for_speaker(label: str | None, config: Config) -> str:

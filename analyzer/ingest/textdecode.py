@@ -16,6 +16,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Bytes that never appear in text files: C0 controls except tab, newlines, form feed, escape.
+_WESTERN_SINGLE_BYTE = {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9",
+                        "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "cp1254", "cp1257",
+                        "mac_roman", "mac_latin2", "cp850", "cp437"}
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
@@ -43,6 +46,13 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     guess = from_bytes(data).best()
+    if guess is not None and guess.encoding in _WESTERN_SINGLE_BYTE:
+        # Short Western text is ambiguous between Latin code pages; Windows-1252 is by far
+        # the most common one in business mail and exports, so prefer it when it fits.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     if guess is None:
         raise InputFileError("undecodable", "the text is not valid UTF-8"
                              + (f" nor the declared charset {declared!r}" if declared else "")
