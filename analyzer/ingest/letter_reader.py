@@ -61,6 +61,9 @@ def read_pdf(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf logs every repaired xref
+    if b"%%EOF" not in data[-2048:]:
+        # pypdf would recover some pages from a cut-off file; a half letter must not be scored as whole
+        raise InputFileError("truncated", "the PDF is cut off (no %%EOF marker at its end)")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -69,8 +72,7 @@ def read_pdf(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
     except InputFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        kind = "truncated" if b"%%EOF" not in data[-2048:] else "malformed"
-        raise InputFileError(kind, f"cannot read the PDF: {type(exc).__name__}: {exc}") from None
+        raise InputFileError("malformed", f"cannot read the PDF: {type(exc).__name__}: {exc}") from None
     if not any(page.strip() for page in pages):
         raise InputFileError("no_text", f"the PDF has no text layer ({len(pages)} page(s), probably scanned): "
                              "run OCR on it first")
