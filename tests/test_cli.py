@@ -1,0 +1,85 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer import __version__
+from analyzer.cli import cli
+from conftest import SAMPLES
+
+
+def _invoke(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_version_prints_the_package_version():
+    result = _invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], ["run", "--help"]])
+def test_help_is_available_with_short_and_long_flags(args):
+    result = _invoke(*args)
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        assert command.help and "Example:" in command.help, name
+
+
+def test_missing_input_path_is_one_line_and_exit_2(tmp_path):
+    result = _invoke("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"Error: input path not found: {tmp_path / 'nope'}"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_option_exits_2():
+    assert _invoke("run", str(SAMPLES), "--bogus").exit_code == 2
+
+
+def test_invalid_config_is_one_line_and_exit_2(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[limits]\nmax_file_mb = 'big'\n")
+    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(config))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "max_file_mb" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_run_date_exits_2(tmp_path):
+    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--run-date", "23/03/2026")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_out_pointing_at_a_file_exits_2(tmp_path):
+    (tmp_path / "file").write_text("x")
+    assert _invoke("run", str(SAMPLES), "--out", str(tmp_path / "file")).exit_code == 2
+
+
+def test_unwritable_output_location_exits_3(tmp_path):
+    (tmp_path / "file").write_text("x")
+    result = _invoke("run", str(SAMPLES / "support"), "--out", str(tmp_path / "file" / "out"))
+    assert result.exit_code == 3 and result.output.startswith("Error: cannot write to output folder")
+
+
+def test_run_with_bad_inputs_exits_1_and_lists_the_errors(tmp_path):
+    drop = tmp_path / "drop" / "billing"
+    drop.mkdir(parents=True)
+    (drop / "ok.txt").write_text("Dear Ann,\n\nThanks for your payment.\n")
+    (drop / "empty.eml").write_bytes(b"")
+    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "errors: 1 (empty 1)" in result.output and "billing/empty.eml" in result.output
+
+
+def test_json_summary_is_one_json_object(tmp_path):
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--json")
+    summary = json.loads(result.output)
+    assert summary["exit_code"] == 0 and summary["interactions"] > 0
+
+
+def test_quiet_run_prints_nothing_on_success(tmp_path):
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 0 and result.output == ""

@@ -1,0 +1,52 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from analyzer.errors import SchemaError
+from analyzer.io.datasets import to_table
+from analyzer.io.schemas import ERRORS
+
+
+def _error_row(**changes):
+    row = {"source_path": "/drop/a.eml", "relative_path": "a.eml", "source_offset": None, "error_kind": "empty",
+           "message": "file is empty", "analyzer_version": "0.1.0", "run_id": "r1"}
+    row.update(changes)
+    return row
+
+
+def test_valid_rows_become_a_table_with_the_declared_schema():
+    table = to_table([_error_row()], ERRORS, "errors")
+    assert table.schema.equals(ERRORS) and table.num_rows == 1
+
+
+def test_wrong_type_is_rejected_naming_the_column_and_value():
+    with pytest.raises(SchemaError) as caught:
+        to_table([_error_row(source_offset="third")], ERRORS, "errors")
+    assert "errors.source_offset must be int64; got 'third' (str)" in str(caught.value)
+
+
+def test_null_in_a_required_column_is_rejected():
+    with pytest.raises(SchemaError, match="errors.message must not be null"):
+        to_table([_error_row(message=None)], ERRORS, "errors")
+
+
+def test_missing_and_unknown_columns_are_rejected():
+    row = _error_row(extra=1)
+    del row["run_id"]
+    with pytest.raises(SchemaError, match=r"missing columns: \['run_id'\]; unknown columns: \['extra'\]"):
+        to_table([row], ERRORS, "errors")
+
+
+def test_interaction_rows_match_the_interactions_schema_and_keep_utc_times():
+    from analyzer.engine.rows import interaction_row
+    from analyzer.ingest.records import Interaction, Turn
+    from analyzer.io.schemas import INTERACTIONS
+
+    item = Interaction(source_path="/drop/support/a.eml", relative_path="support/a.eml", source_offset=0,
+                       source_format="eml", channel="email", direction="outbound", department="support",
+                       department_source="folder", turns=[Turn(role="company", text="Hi", start_s=1.5)],
+                       sent_at=datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc))
+    item.assign_id()
+    row = to_table([interaction_row(item, "r1")], INTERACTIONS, "interactions").to_pylist()[0]
+    assert row["sent_at"] == datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    assert row["turns"] == [{"role": "company", "speaker": None, "text": "Hi", "start_s": 1.5, "end_s": None}]
