@@ -97,3 +97,13 @@ def test_rerun_for_the_same_date_replaces_the_partition(tmp_path):
     interactions = pd.read_parquet(tmp_path / "interactions")
     assert interactions["interaction_id"].is_unique
     assert not (tmp_path / ".staging").exists()
+
+
+def test_samples_cover_every_format_and_at_least_five_departments(sample_run):
+    out, _ = sample_run
+    interactions = pd.read_parquet(out / "interactions")
+    assert set(interactions["source_format"]) >= {
+        "eml", "mbox", "vtt", "srt", "transcribe_json", "transcript_txt", "txt", "docx", "pdf", "csv", "jsonl",
+        "parquet"}
+    assert set(interactions["department"]) >= {"support", "billing", "collections", "sales", "agency"}
+    assert interactions["relative_path"].nunique() >= 40
