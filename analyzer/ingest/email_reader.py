@@ -120,8 +120,9 @@ def _header(msg: EmailMessage, name: str) -> str:
     """Decoded header value; falls back to the raw value when the header is malformed."""
     try:
         value = msg.get(name)
-    except (ValueError, TypeError, IndexError, email_errors.HeaderParseError):
-        value = msg.get_all(name, failobj=[""])[0] if hasattr(msg, "get_all") else ""
+    except (ValueError, TypeError, IndexError, AttributeError, email_errors.HeaderParseError):
+        # the policy could not parse it: use the raw value rather than lose the header
+        value = next((raw for key, raw in msg.raw_items() if key.lower() == name), "")
     return " ".join(str(value or "").split())
 
 
