@@ -1,0 +1,59 @@
+"""Tagged sentences as plain records: what ``analyzer tag`` prints and later layers read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from analyzer.nlp.cues import SPAN_GETTERS
+from analyzer.nlp.spans import CANCEL_REASONS, SPAN_KEY, cancelled_key
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    label: str
+    start: int  # character offsets into the text that was tagged
+    end: int
+    text: str
+    rule: str
+    cancelled_by: str | None = None  # negated / reported / conditional
+
+
+@dataclass
+class TaggedSentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    spans: list[TaggedSpan] = field(default_factory=list)
+    cancelled: list[TaggedSpan] = field(default_factory=list)
+    cues: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _tagged(span: Span, reason: str | None = None) -> TaggedSpan:
+    return TaggedSpan(label=span.label_, start=span.start_char, end=span.end_char, text=span.text,
+                      rule=span.id_, cancelled_by=reason)
+
+
+def sentences_of(doc: Doc, span_key: str = SPAN_KEY) -> list[TaggedSentence]:
+    sentences = []
+    for index, sent in enumerate(doc.sents):
+        if not sent.text.strip():
+            continue
+        tagged = TaggedSentence(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
+        tagged.spans = [_tagged(s) for s in doc.spans.get(span_key, []) if sent.start <= s.start < sent.end]
+        for reason in CANCEL_REASONS:
+            tagged.cancelled += [_tagged(s, reason) for s in doc.spans.get(cancelled_key(span_key, reason), [])
+                                 if sent.start <= s.start < sent.end]
+        tagged.cues = {name: getattr(sent._, name) for name in SPAN_GETTERS}
+        sentences.append(tagged)
+    return sentences
+
+
+def tag_text(nlp: Language, text: str) -> list[TaggedSentence]:
+    return sentences_of(nlp(text))
