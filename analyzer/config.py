@@ -52,6 +52,7 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     tabular_default_channel: str = "chat"
     tabular_columns: dict[str, str] = field(default_factory=dict)
+    spacy_model: str | None = None  # package name or folder; None = the resolution order in analyzer.nlp.model
     source: str | None = None
     digest: str = ""
 
@@ -68,6 +69,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "limits": {"max_file_mb": (int, float)},
     "input": {"exclude": list},
     "tabular": {"default_channel": str, "columns": dict},
+    "nlp": {"spacy_model": str},
 }
 TABULAR_FIELDS = ("text", "id", "department", "channel", "direction", "sent_at", "subject",
                   "sender", "role", "speaker", "conversation_id")
@@ -121,6 +123,7 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
         exclude=tuple(_strings(inputs, "exclude", where, DEFAULT_EXCLUDE)),
         tabular_default_channel=channel,
         tabular_columns={k: v.lower() for k, v in columns.items()},
+        spacy_model=raw.get("nlp", {}).get("spacy_model") or None,
         source=source,
         digest=_digest(raw),
     )

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, keep_longest, load_package_json
+from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping, load_package_json
 
 
 class GrammarTagger(JsonRulesSerialization):
@@ -62,7 +62,7 @@ class GrammarTagger(JsonRulesSerialization):
             if self._vetoed(anchor, rule.get("veto", {})):
                 continue
             spans.append(Span(doc, min(token_ids), max(token_ids) + 1, label=rule["label"], span_id=rule["id"]))
-        add_spans(doc, self.span_key, keep_longest(spans))
+        add_spans(doc, self.span_key, merge_overlapping(spans))
         return doc
 
     @staticmethod

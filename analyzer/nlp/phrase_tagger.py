@@ -16,7 +16,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.pattern_dsl import compile_pattern, compile_sequence
-from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, keep_longest, load_package_json
+from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping, load_package_json
 
 CONDITIONS = ("customer_obligation", "sentence_start")
 _OBLIGATION_WORDS = {"must", "need", "needs", "required", "require", "requires", "expected", "due", "have", "has"}
@@ -59,7 +59,7 @@ class PhraseTagger(JsonRulesSerialization):
             if condition and parsed and not self._holds(condition, doc[start:end]):
                 continue
             spans.append(Span(doc, start, end, label=rule["label"], span_id=rule["id"]))
-        add_spans(doc, self.span_key, keep_longest(spans))
+        add_spans(doc, self.span_key, merge_overlapping(spans))
         return doc
 
     def _holds(self, condition: str, span: Span) -> bool:

@@ -21,7 +21,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.spans import CANCEL_REASONS, JsonRulesSerialization, cancelled_key, keep_longest, load_package_json
+from analyzer.nlp.spans import CANCEL_REASONS, JsonRulesSerialization, cancelled_key, merge_overlapping, load_package_json
 
 # Negation and reporting reach up through these relations; other clause links stop them.
 _PASS_THROUGH = {"xcomp", "ccomp", "prep", "pobj", "dobj", "attr", "acomp", "amod", "compound", "det", "poss",
@@ -62,9 +62,9 @@ class ScopeFilter(JsonRulesSerialization):
         for span in spans:
             reason = self.cancel_reason(span, quoted, parsed)
             (cancelled[reason] if reason else kept).append(span)
-        doc.spans[self.span_key] = self._resolve_overlaps(merge_touching(keep_longest(kept)))
+        doc.spans[self.span_key] = self._resolve_overlaps(merge_touching(merge_overlapping(kept)))
         for reason, group in cancelled.items():
-            doc.spans[cancelled_key(self.span_key, reason)] = keep_longest(group)
+            doc.spans[cancelled_key(self.span_key, reason)] = merge_overlapping(group)
         return doc
 
     def cancel_reason(self, span: Span, quoted: list[tuple[int, int]], parsed: bool) -> str | None:

@@ -30,13 +30,17 @@ def add_spans(doc: Doc, span_key: str, spans: list[Span]) -> None:
     doc.spans[span_key] = existing + spans
 
 
-def keep_longest(spans: list[Span]) -> list[Span]:
-    """Among overlapping spans of one label keep the longest (then the earliest)."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if not any(s.label == span.label and s.start < span.end and span.start < s.end for s in kept):
-            kept.append(span)
-    return sorted(kept, key=lambda s: (s.start, s.end))
+def merge_overlapping(spans: list[Span]) -> list[Span]:
+    """Overlapping spans of one label become their union ('I'm really sorry' + 'sorry about')."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        previous = next((m for m in reversed(merged) if m.label == span.label and span.start < m.end), None)
+        if previous is None:
+            merged.append(span)
+        elif span.end > previous.end:
+            merged[merged.index(previous)] = Span(span.doc, previous.start, span.end, label=span.label,
+                                                  span_id=previous.id_)
+    return sorted(merged, key=lambda s: (s.start, s.end))
 
 
 class JsonRulesSerialization:
