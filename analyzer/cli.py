@@ -79,7 +79,7 @@ def tag_command(text, as_json, spacy_model, config_path):
     from analyzer.nlp.tagging import tag_text
 
     if text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     config = _call(load_config, config_path)
     nlp = _call(load_pipeline, spacy_model or config.spacy_model)
     sentences = tag_text(nlp, text)

@@ -88,3 +88,9 @@ def test_offsets_round_trip_on_the_real_model(nlp):
         for span in sentence.spans:
             assert text[span.start:span.end] == span.text
     assert sum(len(s.spans) for s in tag_text(nlp, text)) == 3
+
+
+def test_blank_lines_and_salutations_start_sentences(nlp):
+    text = "Ms Marin,\n\nYou failed to complete the payment and\nyou ignored our reminders.\n\nThis is not our problem."
+    assert [s.text for s in tag_text(nlp, text)] == [
+        "Ms Marin,", "You failed to complete the payment and\nyou ignored our reminders.", "This is not our problem."]

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from analyzer.nlp.cues import register_extensions
 from analyzer.nlp.grammar_tagger import GrammarTagger
+from analyzer.nlp.paragraphs import ParagraphSentences
 from analyzer.nlp.phrase_tagger import PhraseTagger
 from analyzer.nlp.span_scope import ScopeFilter
 from analyzer.nlp.spans import SPAN_KEY
@@ -40,6 +41,12 @@ def make_scope_filter(nlp: Language, name: str, *, span_key: str) -> ScopeFilter
     """Cancels negated, reported and hypothetical spans; resolves overlaps."""
     register_extensions()
     return ScopeFilter(nlp, name, span_key=span_key)
+
+
+@Language.factory("paragraph_sentences", assigns=["token.is_sent_start"])
+def make_paragraph_sentences(nlp: Language, name: str) -> ParagraphSentences:
+    """Sentence starts at blank lines and after a salutation line; add before the parser."""
+    return ParagraphSentences(nlp, name)
 
 
 TONE_COMPONENTS = ("tone_phrases", "tone_grammar", "tone_scope")

@@ -52,6 +52,8 @@ def load_pipeline(requested: str | None = None) -> Language:
     name = resolve_model(requested)
     nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     warn_if_incompatible(nlp)
+    if not nlp.has_pipe("paragraph_sentences") and nlp.has_pipe("parser"):
+        nlp.add_pipe("paragraph_sentences", before="parser")
     for component in TONE_COMPONENTS:
         if not nlp.has_pipe(component):
             nlp.add_pipe(component)

@@ -19,7 +19,7 @@ from analyzer.nlp.pattern_dsl import compile_pattern, compile_sequence
 from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping, load_package_json
 
 CONDITIONS = ("customer_obligation", "sentence_start")
-_OBLIGATION_WORDS = {"must", "need", "needs", "required", "require", "requires", "expected", "due", "have", "has"}
+_OBLIGATION_WORDS = {"must", "need", "needs", "required", "require", "requires", "expected", "due"}
 
 
 class PhraseTagger(JsonRulesSerialization):
@@ -125,7 +125,8 @@ def is_customer_obligation(span: Span, imperative_verbs: frozenset[str] = frozen
         subjects = [c.lower_ for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if any(s in ("i", "we") for s in subjects):
             return False
-        if token.lemma_ in ("require", "need", "demand", "expect", "due") or any(
+        has_to = token.lemma_ == "have" and any(c.dep_ == "xcomp" for c in token.children)  # "you have to pay"
+        if has_to or token.lemma_ in ("require", "need", "demand", "expect", "due") or any(
                 c.lower_ in _OBLIGATION_WORDS and c.dep_ in ("aux", "auxpass") for c in token.children):
             return True
     return False

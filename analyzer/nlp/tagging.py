@@ -43,9 +43,10 @@ def _tagged(span: Span, reason: str | None = None) -> TaggedSpan:
 def sentences_of(doc: Doc, span_key: str = SPAN_KEY) -> list[TaggedSentence]:
     sentences = []
     for index, sent in enumerate(doc.sents):
-        if not sent.text.strip():
+        text = sent.text.rstrip()  # the blank lines after a paragraph are not part of its last sentence
+        if not text.strip():
             continue
-        tagged = TaggedSentence(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
+        tagged = TaggedSentence(index=index, start=sent.start_char, end=sent.start_char + len(text), text=text)
         tagged.spans = [_tagged(s) for s in doc.spans.get(span_key, []) if sent.start <= s.start < sent.end]
         for reason in CANCEL_REASONS:
             tagged.cancelled += [_tagged(s, reason) for s in doc.spans.get(cancelled_key(span_key, reason), [])
