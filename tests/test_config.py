@@ -58,3 +58,7 @@ def test_config_digest_changes_with_content(tmp_path):
 @pytest.mark.parametrize("raw", ["Customer Support", "customer_support", " customer-support "])
 def test_department_spellings_normalize_to_one(raw):
     assert normalize_department(raw) == "customer-support"
+
+
+def test_nlp_section_names_the_spacy_model(tmp_path):
+    assert _load(tmp_path, '[nlp]\nspacy_model = "en_core_web_sm"\n').spacy_model == "en_core_web_sm"
