@@ -1,0 +1,62 @@
+"""Extract agent sentences from TweetSumm (../shared/data/customer-care/) for labelling.
+
+    python scripts/extract_tweetsumm_sentences.py --out /tmp/tweetsumm_candidates.csv
+
+Agent turns are cleaned (leading @handles and links removed) and split into
+sentences with the project's own spaCy pipeline; a fixed-seed sample per
+TweetSumm split (train / valid -> dev / test) is written for labelling. The
+labelled result is data/labels/real_tweetsumm.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.nlp.model import load_pipeline
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "customer-care" / "tweetsumm_dialogs.parquet"
+SAMPLE = {"train": 480, "valid": 170, "test": 330}
+SPLIT_NAMES = {"train": "train", "valid": "dev", "test": "test"}
+_HANDLES = re.compile(r"^(\s*@\w+)+\s*")
+_LINKS = re.compile(r"https?://\S+")
+
+
+def agent_turns(dialogs: pd.DataFrame):
+    for dialog in dialogs.itertuples():
+        for turn_index, line in enumerate(dialog.text.split("\n")):
+            role, _, text = line.strip().partition(":")
+            if role.strip() == "Agent":
+                text = _LINKS.sub("", _HANDLES.sub("", text.strip())).strip()
+                if text:
+                    yield dialog.data_split, dialog.dialog_id, turn_index, text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DATA))
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--seed", type=int, default=20261123)
+    args = parser.parse_args()
+    nlp = load_pipeline()
+    turns = list(agent_turns(pd.read_parquet(args.data)))
+    rows = []
+    for (split, dialog_id, turn_index, text), doc in zip(turns, nlp.pipe(t[3] for t in turns)):
+        for sentence_index, sentence in enumerate(s for s in doc.sents if len(s.text.split()) >= 2):
+            rows.append({"split": SPLIT_NAMES[split], "source": f"tweetsumm:{dialog_id}:{turn_index}:{sentence_index}",
+                         "text": " ".join(sentence.text.split())})
+    rng = random.Random(args.seed)
+    sample = []
+    for split, size in SAMPLE.items():
+        pool = [r for r in rows if r["split"] == SPLIT_NAMES[split]]
+        sample += sorted(rng.sample(pool, min(size, len(pool))), key=lambda r: r["source"])
+    pd.DataFrame(sample).to_csv(args.out, index=False)
+    print(f"{len(rows)} agent sentences; sampled {len(sample)} -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
