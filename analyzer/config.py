@@ -53,6 +53,7 @@ class Config:
     tabular_default_channel: str = "chat"
     tabular_columns: dict[str, str] = field(default_factory=dict)
     spacy_model: str | None = None  # package name or folder; None = the resolution order in analyzer.nlp.model
+    model_path: str | None = None  # tone model folder; None = the shipped default (models/tone-v1)
     source: str | None = None
     digest: str = ""
 
@@ -70,6 +71,8 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "input": {"exclude": list},
     "tabular": {"default_channel": str, "columns": dict},
     "nlp": {"spacy_model": str},
+    "model": {"path": str},
+    "training": {},  # free-form: validated by analyzer.model.training.training_params
 }
 TABULAR_FIELDS = ("text", "id", "department", "channel", "direction", "sent_at", "subject",
                   "sender", "role", "speaker", "conversation_id")
@@ -124,6 +127,7 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
         tabular_default_channel=channel,
         tabular_columns={k: v.lower() for k, v in columns.items()},
         spacy_model=raw.get("nlp", {}).get("spacy_model") or None,
+        model_path=raw.get("model", {}).get("path") or None,
         source=source,
         digest=_digest(raw),
     )
@@ -135,7 +139,7 @@ def _check_keys(raw: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: unknown section [{section}]; allowed: {', '.join(f'[{s}]' for s in _SCHEMA)}")
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: [{section}] must be a table")
-        if section == "departments":
+        if section in ("departments", "training"):
             continue
         for key, value in body.items():
             expected = _SCHEMA[section].get(key)

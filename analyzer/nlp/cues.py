@@ -89,3 +89,23 @@ def register_extensions() -> None:
     for name, getter in SPAN_GETTERS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, getter=getter)
+
+
+CUE_COLUMNS = (*(f"cue_span_{label.lower()}" for label in LABELS), "cue_second_person_failure",
+               "cue_second_person_subject", "cue_imperative", "cue_modal_softening", "cue_negated_spans",
+               "cue_reported_spans")
+
+
+def cue_vector(span: Span) -> dict[str, float]:
+    """The cues of one sentence (or any span) as flat numeric columns for the classifier."""
+    counts = span._.tone_counts
+    vector = {f"cue_span_{label.lower()}": float(counts.get(label, 0)) for label in LABELS}
+    vector.update({
+        "cue_second_person_failure": float(span._.second_person_failure),
+        "cue_second_person_subject": float(span._.second_person_subject),
+        "cue_imperative": float(span._.imperative),
+        "cue_modal_softening": float(span._.modal_softening),
+        "cue_negated_spans": float(span._.negated_spans),
+        "cue_reported_spans": float(span._.reported_spans),
+    })
+    return vector

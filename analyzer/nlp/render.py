@@ -28,9 +28,17 @@ def render_sentences(sentences: list[TaggedSentence], text: str) -> str:
     lines = []
     for number, sentence in enumerate(sentences, start=1):
         lines.append(f"{number:>3}  {' '.join(mark_spans(sentence, text).split())}")
+        if sentence.tone:
+            lines.append(f"       tone {click.style(sentence.tone, bold=True)} ({sentence.tone_proba[sentence.tone]:.2f})"
+                         f"   blame {click.style(sentence.blame, bold=True)} ({sentence.blame_proba[sentence.blame]:.2f})"
+                         f"   [{_top(sentence.tone_proba)} | {_top(sentence.blame_proba)}]")
         for span in sentence.spans:
             lines.append(f"       {span.label:<15} {span.start:>5}-{span.end:<5} {span.text!r}  ({span.rule})")
         for span in sentence.cancelled:
             lines.append(f"       {'(' + span.cancelled_by + ')':<15} {span.start:>5}-{span.end:<5} "
                          f"{span.text!r}  {span.label}, not counted")
     return "\n".join(lines) if lines else "(no sentences)"
+
+
+def _top(probabilities: dict) -> str:
+    return " ".join(f"{label} {p:.2f}" for label, p in sorted(probabilities.items(), key=lambda kv: -kv[1]))

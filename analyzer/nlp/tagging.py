@@ -30,6 +30,10 @@ class TaggedSentence:
     spans: list[TaggedSpan] = field(default_factory=list)
     cancelled: list[TaggedSpan] = field(default_factory=list)
     cues: dict = field(default_factory=dict)
+    tone: str | None = None  # filled when a tone model is given
+    blame: str | None = None
+    tone_proba: dict = field(default_factory=dict)
+    blame_proba: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -40,8 +44,10 @@ def _tagged(span: Span, reason: str | None = None) -> TaggedSpan:
                       rule=span.id_, cancelled_by=reason)
 
 
-def sentences_of(doc: Doc, span_key: str = SPAN_KEY) -> list[TaggedSentence]:
-    sentences = []
+def sentences_of(doc: Doc, span_key: str = SPAN_KEY, tone_model=None) -> list[TaggedSentence]:
+    """Tagged sentences of a doc; with ``tone_model`` (an ``analyzer.model.tone_model.ToneModel``)
+    each also gets its tone and blame with probabilities."""
+    sentences, spans = [], []
     for index, sent in enumerate(doc.sents):
         text = sent.text.rstrip()  # the blank lines after a paragraph are not part of its last sentence
         if not text.strip():
@@ -53,8 +59,13 @@ def sentences_of(doc: Doc, span_key: str = SPAN_KEY) -> list[TaggedSentence]:
                                  if sent.start <= s.start < sent.end]
         tagged.cues = {name: getattr(sent._, name) for name in SPAN_GETTERS}
         sentences.append(tagged)
+        spans.append(sent)
+    if tone_model is not None:
+        for tagged, prediction in zip(sentences, tone_model.predict_spans(spans)):
+            tagged.tone, tagged.blame = prediction.tone, prediction.blame
+            tagged.tone_proba, tagged.blame_proba = prediction.tone_proba, prediction.blame_proba
     return sentences
 
 
-def tag_text(nlp: Language, text: str) -> list[TaggedSentence]:
-    return sentences_of(nlp(text))
+def tag_text(nlp: Language, text: str, tone_model=None) -> list[TaggedSentence]:
+    return sentences_of(nlp(text), tone_model=tone_model)

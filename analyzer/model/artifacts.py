@@ -1,0 +1,145 @@
+"""Saving and loading models without arbitrary pickle loading.
+
+A model folder holds ``model.skops`` (the scikit-learn pipeline in the skops
+format, loaded only if every type in it is on ``TRUSTED_TYPES``), ``meta.json``
+and a model card ``README.md`` generated from the meta.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import spacy
+from sklearn.pipeline import Pipeline
+
+from analyzer.errors import UsageError
+
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+CARD_FILE = "README.md"
+
+# Every type the project's pipeline contains; anything else in a file is refused.
+TRUSTED_TYPES = [
+    "analyzer.model.estimator.ToneBlameClassifier",
+    "analyzer.model.features.SentenceFeaturizer",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.isotonic.IsotonicRegression",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "builtins.slice",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.int32",
+    "numpy.dtype",
+    "numpy.ndarray",
+    "numpy.str_",
+    "collections.OrderedDict",
+    "scipy.sparse._csr.csr_matrix",
+]
+
+
+class ModelFileError(UsageError):
+    """A model folder is missing, incomplete, or not a model of this tool."""
+
+
+def library_versions() -> dict[str, str]:
+    import skops
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
+            "skops": skops.__version__, "numpy": np.__version__}
+
+
+def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
+    import skops.io as sio
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    sio.dump(pipeline, folder / MODEL_FILE)
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
+    return folder
+
+
+def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
+    """The scikit-learn pipeline and meta of a model folder; warns on version mismatches."""
+    import skops.io as sio
+
+    folder = Path(folder)
+    model_path, meta_path = folder / MODEL_FILE, folder / META_FILE
+    if not folder.is_dir():
+        raise ModelFileError(f"model folder not found: {folder}")
+    if not model_path.exists() or not meta_path.exists():
+        raise ModelFileError(f"{folder} is not a model folder: it needs {MODEL_FILE} and {META_FILE} "
+                             "(make one with 'analyzer train')")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
+    except Exception as exc:  # skops raises several types for a file that is not one of its archives
+        raise ModelFileError(f"{model_path} is not a readable model file: {type(exc).__name__}: {exc}") from None
+    if untrusted:
+        raise ModelFileError(f"{model_path} contains types this tool does not trust and will not load: "
+                             f"{', '.join(untrusted)}")
+    try:
+        pipeline = sio.load(model_path, trusted=TRUSTED_TYPES)
+    except Exception as exc:
+        raise ModelFileError(f"{model_path} could not be loaded: {type(exc).__name__}: {exc}") from None
+    if not isinstance(pipeline, Pipeline) or not hasattr(pipeline, "predict_proba"):
+        raise ModelFileError(f"{model_path} does not hold a tone model pipeline")
+    warn_on_version_mismatch(meta, folder)
+    return pipeline, meta
+
+
+def warn_on_version_mismatch(meta: dict, folder: Path) -> None:
+    built = meta.get("library_versions", {})
+    current = library_versions()
+    for library in ("scikit-learn", "spacy"):
+        wanted, have = built.get(library), current[library]
+        if wanted and wanted.split(".")[:2] != have.split(".")[:2]:
+            warnings.warn(f"model {folder} was trained with {library} {wanted} but {library} {have} is installed; "
+                          "its predictions may differ: retrain it with 'analyzer train' or install the matching "
+                          "version", stacklevel=2)
+
+
+def model_card(meta: dict) -> str:
+    lines = [f"# Tone and blame model `{meta.get('model_version', '?')}`", "",
+             "Generated from `meta.json` by `analyzer train`; do not edit by hand.", "",
+             "## What it does", "",
+             "Labels one company-side sentence with a tone (`" + "`, `".join(meta["labels"]["tone"]) +
+             "`) and a blame (`" + "`, `".join(meta["labels"]["blame"]) + "`), with calibrated probabilities, "
+             "following `../shared/labeling-guide.md`. Features: word and character n-grams, the spaCy span "
+             "components' counts and syntactic cues, VADER sentiment scores and politeness-strategy markers.", "",
+             "## Training data", "", "| file | rows used | sha256 | licence |", "|---|---|---|---|"]
+    for item in meta["training_data"]:
+        lines.append(f"| `{item['path']}` | {item['rows']} | `{item['sha256'][:16]}...` | {item['licence']} |")
+    lines += ["", f"Rows used: split `{meta.get('train_split') or 'all'}`; seed {meta['params'].get('seed')}.", "",
+              "## Evaluation", ""]
+    for name, report in sorted(meta.get("metrics", {}).items()):
+        lines.append(f"**{name}** (n = {report['n']}): tone macro-F1 {report['tone']['macro_f1']:.3f}, "
+                     f"blame macro-F1 {report['blame']['macro_f1']:.3f}, tone calibration error "
+                     f"{report['tone']['ece']:.3f}, blame calibration error {report['blame']['ece']:.3f}")
+        lines.append("")
+        for head in ("tone", "blame"):
+            lines.append(f"| {head} | precision | recall | F1 | support |")
+            lines.append("|---|---|---|---|---|")
+            for label, scores in report[head]["per_class"].items():
+                lines.append(f"| {label} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
+                             f"{scores['f1']:.3f} | {scores['support']} |")
+            lines.append("")
+    lines += ["## Parameters", "", "```json", json.dumps(meta["params"], indent=2, sort_keys=True), "```", "",
+              "## Library versions", "", "```json", json.dumps(meta["library_versions"], indent=2, sort_keys=True),
+              "```", "", "## Limits", "",
+              "Trained on English text. The written sentences were composed for this project; the real "
+              "evaluation text is customer-care tweets, politer and more informal than letters or calls. "
+              "Probabilities are calibrated on the training distribution and may be over- or under-confident "
+              "on other companies' text: retrain on your own labels with `analyzer train`.", ""]
+    return "\n".join(lines)

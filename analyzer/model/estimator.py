@@ -1,0 +1,122 @@
+"""The tone and blame classifier: one calibrated linear model per head.
+
+Follows the scikit-learn contract: ``__init__`` stores parameters, ``fit``
+validates them and the data, learned attributes end in ``_``, and
+``predict``/``predict_proba`` call ``check_is_fitted``. ``y`` may be one column
+(one head, as any classifier) or two (tone and blame); then ``classes_`` is a
+list with one array per head and ``predict_proba`` returns one matrix per head,
+the multi-output convention of scikit-learn.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+CALIBRATION_METHODS = ("sigmoid", "isotonic", None)
+
+
+class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated logistic regression per output column.
+
+    Parameters
+    ----------
+    C : float, default=4.0
+        Inverse regularisation strength of each logistic regression.
+    class_weight : "balanced", dict or None, default="balanced"
+        Rare labels (hostile tone, company blame) get the weight of common ones.
+    calibration : {"sigmoid", "isotonic", None}, default="sigmoid"
+        How probabilities are calibrated, with internal cross-validation.
+    calibration_folds : int, default=5
+        Folds for calibration (fewer when a class is rarer than this).
+    max_iter : int, default=2000
+    random_state : int, default=0
+        Seed of the calibration folds; training is deterministic for a given seed.
+    """
+
+    def __init__(self, *, C=4.0, class_weight="balanced", calibration="sigmoid", calibration_folds=5,
+                 max_iter=2000, random_state=0):
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _validate_params(self):
+        if not isinstance(self.C, numbers.Real) or isinstance(self.C, bool) or self.C <= 0:
+            raise ValueError(f"The 'C' parameter of ToneBlameClassifier must be a float > 0. Got {self.C!r} instead.")
+        if self.calibration not in CALIBRATION_METHODS:
+            raise ValueError(f"The 'calibration' parameter of ToneBlameClassifier must be one of "
+                             f"{CALIBRATION_METHODS}. Got {self.calibration!r} instead.")
+        if not (self.class_weight in ("balanced", None) or isinstance(self.class_weight, dict)):
+            raise ValueError(f"The 'class_weight' parameter of ToneBlameClassifier must be 'balanced', a dict "
+                             f"or None. Got {self.class_weight!r} instead.")
+        if not isinstance(self.calibration_folds, numbers.Integral) or self.calibration_folds < 2:
+            raise ValueError(f"The 'calibration_folds' parameter of ToneBlameClassifier must be an int >= 2. "
+                             f"Got {self.calibration_folds!r} instead.")
+
+    def fit(self, X, y):
+        self._validate_params()
+        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True, dtype=np.float64)
+        targets = np.asarray(y)
+        single = targets.ndim == 1
+        columns = targets.reshape(-1, 1) if single else targets
+        self.heads_, classes = [], []
+        for k in range(columns.shape[1]):
+            column = columns[:, k]
+            check_classification_targets(column)
+            labels, counts = np.unique(column, return_counts=True)
+            if len(labels) < 2:
+                raise ValueError(f"ToneBlameClassifier needs at least 2 classes in each output; output {k} "
+                                 f"has 1 class: {labels[0]!r}")
+            self.heads_.append(self._make_head(int(counts.min())).fit(X, column))
+            classes.append(labels)
+        self.n_outputs_ = columns.shape[1]
+        self.n_iter_ = np.array([max(_iterations(head)) for head in self.heads_], dtype=np.int32)
+        self.classes_ = classes[0] if single else classes
+        self._single_output = single
+        return self
+
+    def _make_head(self, rarest: int):
+        base = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                  random_state=self.random_state)
+        folds = min(self.calibration_folds, rarest)
+        if self.calibration is None or folds < 2:
+            return base  # too few examples to calibrate by cross-validation; LR probabilities as they are
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+        return CalibratedClassifierCV(base, method=self.calibration, cv=cv)
+
+    def predict_proba(self, X):
+        """Class probabilities: one matrix, or one per head when fitted on several outputs."""
+        check_is_fitted(self, "heads_")
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
+        probabilities = [head.predict_proba(X) for head in self.heads_]
+        return probabilities[0] if self._single_output else probabilities
+
+    def predict(self, X):
+        probabilities = self.predict_proba(X)
+        if self._single_output:
+            return self.classes_[np.argmax(probabilities, axis=1)]
+        return np.column_stack([labels[np.argmax(p, axis=1)] for labels, p in zip(self.classes_, probabilities)])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        tags.classifier_tags.multi_label = False
+        return tags
+
+
+def _iterations(head) -> list[int]:
+    """Solver iterations of a head (per calibration fold when calibrated)."""
+    if isinstance(head, CalibratedClassifierCV):
+        return [int(np.max(c.estimator.n_iter_)) for c in head.calibrated_classifiers_]
+    return [int(np.max(head.n_iter_))]

@@ -1,0 +1,145 @@
+"""``analyzer train`` and ``analyzer evaluate`` as a Python API.
+
+Training is configuration plus data: fixed seeds, parameters from the
+``[training]`` section of the config, identical inputs give an identical model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from analyzer import __version__
+from analyzer.errors import ConfigError
+from analyzer.model.artifacts import library_versions, load_pipeline_file, save_model
+from analyzer.model.estimator import ToneBlameClassifier
+from analyzer.model.features import SentenceFeaturizer
+from analyzer.model.labels import BLAMES, TONES, read_labels
+from analyzer.model.metrics import head_report
+from analyzer.model.tone_model import ToneModel, texts_to_frame
+from analyzer.nlp.model import load_pipeline as load_spacy, model_info
+
+DEFAULT_PARAMS = {
+    "seed": 0, "C": 4.0, "calibration": "sigmoid", "calibration_folds": 5, "class_weight": "balanced",
+    "use_words": True, "use_chars": True, "use_cues": True, "use_lexicon": True, "use_politeness": True,
+    "min_df": 2, "word_ngram_range": [1, 2], "char_ngram_range": [2, 5], "dense_weight": 1.0,
+}
+LICENCE_FILE = "LICENCES.json"
+
+
+def training_params(config_path: str | Path | None) -> dict:
+    params = dict(DEFAULT_PARAMS)
+    if config_path is None:
+        return params
+    try:
+        raw = tomllib.loads(Path(config_path).read_text(encoding="utf-8")).get("training", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read training config {config_path}: {exc}") from None
+    unknown = sorted(set(raw) - set(DEFAULT_PARAMS))
+    if unknown:
+        raise ConfigError(f"{config_path}: unknown [training] key(s) {', '.join(unknown)}; "
+                          f"allowed: {', '.join(DEFAULT_PARAMS)}")
+    params.update(raw)
+    return params
+
+
+def build_pipeline(params: dict) -> Pipeline:
+    featurizer = SentenceFeaturizer(
+        use_words=params["use_words"], use_chars=params["use_chars"], use_cues=params["use_cues"],
+        use_lexicon=params["use_lexicon"], use_politeness=params["use_politeness"], min_df=params["min_df"],
+        word_ngram_range=tuple(params["word_ngram_range"]), char_ngram_range=tuple(params["char_ngram_range"]),
+        dense_weight=params["dense_weight"])
+    classifier = ToneBlameClassifier(C=params["C"], calibration=params["calibration"],
+                                     calibration_folds=params["calibration_folds"],
+                                     class_weight=params["class_weight"], random_state=params["seed"])
+    return Pipeline([("features", featurizer), ("classifier", classifier)])
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _licence(path: Path) -> str:
+    registry = path.parent / LICENCE_FILE
+    if registry.exists():
+        return json.loads(registry.read_text(encoding="utf-8")).get(path.name, "not stated")
+    return "not stated"
+
+
+def train(label_files: list[str | Path], out: str | Path, config: str | Path | None = None, *,
+          split: str | None = "train", spacy_model: str | None = None) -> dict:
+    """Fit on the rows of ``split`` (all rows when the files have no split column);
+    report metrics on every other split present; save the model folder; return its meta."""
+    params = training_params(config)
+    all_rows = read_labels([str(p) for p in label_files])
+    has_split = split and (all_rows["split"] == split).any()
+    train_rows = all_rows[all_rows["split"] == split] if has_split else all_rows
+    nlp = load_spacy(spacy_model)
+    pipeline = build_pipeline(params)
+    features = texts_to_frame(nlp, train_rows["text"].tolist())
+    pipeline.fit(features, train_rows[["tone", "blame"]].to_numpy())
+    model = ToneModel(pipeline, nlp, {})
+    metrics = {}
+    if has_split:
+        for name, rows in all_rows[all_rows["split"] != split].groupby(["label_file", "split"], sort=True):
+            if name[1]:
+                metrics[f"{Path(name[0]).stem}:{name[1]}"] = evaluate_rows(model, rows)
+    files = [Path(p) for p in label_files]
+    meta = {
+        "analyzer_version": __version__,
+        "labels": {"tone": list(TONES), "blame": list(BLAMES)},
+        "train_split": split if has_split else None,
+        "training_data": [{"path": str(p), "sha256": file_sha256(p), "licence": _licence(p),
+                           "rows": int((train_rows["label_file"] == str(p)).sum())} for p in files],
+        "params": params,
+        "spacy_model": model_info(nlp),
+        "library_versions": library_versions(),
+        "metrics": metrics,
+    }
+    meta["model_version"] = "tone-" + hashlib.sha256(json.dumps(
+        {k: meta[k] for k in ("training_data", "params", "library_versions", "spacy_model")},
+        sort_keys=True).encode()).hexdigest()[:12]
+    save_model(out, pipeline, meta)
+    return meta
+
+
+def evaluate_rows(model: ToneModel, rows: pd.DataFrame) -> dict:
+    frame = texts_to_frame(model.nlp, rows["text"].tolist())
+    tone_proba, blame_proba = model.pipeline.predict_proba(frame)
+    tone_classes, blame_classes = model.pipeline[-1].classes_
+    tone_pred = np.asarray(tone_classes)[tone_proba.argmax(axis=1)]
+    blame_pred = np.asarray(blame_classes)[blame_proba.argmax(axis=1)]
+    return {"n": int(len(rows)),
+            "tone": head_report(rows["tone"], tone_pred, tone_proba, tone_classes, TONES),
+            "blame": head_report(rows["blame"], blame_pred, blame_proba, blame_classes, BLAMES)}
+
+
+DEFAULT_MODEL_NAME = "tone-v1"
+
+
+def default_model_dir() -> Path:
+    """The shipped model: ``models/tone-v1`` beside the package (an editable or source install)."""
+    return Path(__file__).resolve().parent.parent.parent / "models" / DEFAULT_MODEL_NAME
+
+
+def load_model(folder: str | Path | None = None, spacy_model: str | None = None) -> ToneModel:
+    """A model folder (default: the shipped one) with the spaCy pipeline that makes its features."""
+    pipeline, meta = load_pipeline_file(folder or default_model_dir())
+    return ToneModel(pipeline, load_spacy(spacy_model), meta)
+
+
+def evaluate(model_dir: str | Path, label_files: list[str | Path], *, split: str | None = None,
+             spacy_model: str | None = None) -> dict:
+    model = load_model(model_dir, spacy_model)
+    rows = read_labels([str(p) for p in label_files], split=split)
+    report = evaluate_rows(model, rows)
+    report["model_version"] = model.version
+    report["label_files"] = [str(p) for p in label_files]
+    report["split"] = split
+    return report
