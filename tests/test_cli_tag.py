@@ -6,7 +6,7 @@ from analyzer.cli import cli
 
 
 def _tag(*args, input=None):
-    return CliRunner().invoke(cli, ["tag", *args], input=input)
+    return CliRunner().invoke(cli, ["tag", "--spans-only", *args], input=input)
 
 
 def test_tag_marks_spans_in_each_sentence():
