@@ -1,0 +1,118 @@
+"""The Stanford Politeness benchmark (Danescu-Niculescu-Mizil et al., ACL 2013) with the paper's protocol.
+
+    python benchmarks/politeness.py [--data ../shared/data/politeness] [--json] [--folds 10]
+
+Per community (Wikipedia, Stack Exchange) the requests in the top quartile of the
+normalized politeness score are "polite" and those in the bottom quartile
+"impolite"; the middle half is dropped. In-domain accuracy is 10-fold
+stratified cross-validation; cross-domain trains on all of one community and
+tests on all of the other. Two pipelines run under the same protocol:
+
+- ``bow``: binary unigram bag of words and a linear SVM (the paper's baseline);
+- ``project``: the analyzer's sentence features (word and character n-grams,
+  the spaCy span counts and cues, VADER, politeness markers) and its
+  ``ToneBlameClassifier`` as a single head.
+
+``--json`` prints one JSON object: ``{"wiki": .., "se": .., "wiki_to_se": ..,
+"se_to_wiki": ..}`` for the project pipeline (fractions), plus the baseline
+under ``"bow"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
+
+from analyzer.model.estimator import ToneBlameClassifier
+from analyzer.model.features import SentenceFeaturizer
+from analyzer.model.tone_model import texts_to_frame
+from analyzer.nlp.model import load_pipeline
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "politeness"
+FILES = {"wiki": "wikipedia.annotated.csv", "se": "stack-exchange.annotated.csv"}
+PUBLISHED = {  # ../shared/data/README.md (leave-one-out in the paper)
+    "bag of words SVM (published)": {"wiki": 0.7984, "se": 0.7447, "wiki_to_se": 0.6423, "se_to_wiki": 0.7217},
+    "linguistically informed SVM (published)": {"wiki": 0.8379, "se": 0.7819, "wiki_to_se": 0.6753, "se_to_wiki": 0.7543},
+    "human agreement (published)": {"wiki": 0.8672, "se": 0.8089},
+}
+
+
+def quartile_sets(frame: pd.DataFrame, score: str = "Normalized Score") -> pd.DataFrame:
+    low, high = frame[score].quantile(0.25), frame[score].quantile(0.75)
+    kept = frame[(frame[score] <= low) | (frame[score] >= high)].copy()
+    kept["polite"] = (kept[score] >= high).astype(int)
+    return kept.reset_index(drop=True)
+
+
+def text_column(frame: pd.DataFrame) -> list[str]:
+    return frame["text"].tolist()
+
+
+def bow_pipeline():
+    return make_pipeline(FunctionTransformer(text_column), CountVectorizer(binary=True), LinearSVC(C=0.05, random_state=0))
+
+
+def project_pipeline():
+    return make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(C=4.0, calibration=None))
+
+
+def in_domain(make, X: pd.DataFrame, y: np.ndarray, folds: int) -> float:
+    scores = []
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
+        model = make().fit(X.iloc[train], y[train])
+        scores.append(float(np.mean(model.predict(X.iloc[test]) == y[test])))
+    return float(np.mean(scores))
+
+
+def cross_domain(make, X_train, y_train, X_test, y_test) -> float:
+    return float(np.mean(make().fit(X_train, y_train).predict(X_test) == y_test))
+
+
+def evaluate(make, data: dict, folds: int) -> dict:
+    (Xw, yw), (Xs, ys) = data["wiki"], data["se"]
+    return {"wiki": in_domain(make, Xw, yw, folds), "se": in_domain(make, Xs, ys, folds),
+            "wiki_to_se": cross_domain(make, Xw, yw, Xs, ys), "se_to_wiki": cross_domain(make, Xs, ys, Xw, yw)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder with the two annotated CSV files")
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    folder = Path(args.data)
+    missing = [name for name in FILES.values() if not (folder / name).exists()]
+    if missing:
+        sys.exit(f"politeness corpus not found in {folder} (missing {', '.join(missing)}); pass --data DIR")
+    nlp = load_pipeline()
+    data = {}
+    for key, name in FILES.items():
+        kept = quartile_sets(pd.read_csv(folder / name))
+        data[key] = (texts_to_frame(nlp, kept["Request"].tolist()), kept["polite"].to_numpy())
+    results = {"project": evaluate(project_pipeline, data, args.folds), "bow": evaluate(bow_pipeline, data, args.folds)}
+    if args.json:
+        print(json.dumps({**results["project"], "bow": results["bow"],
+                          "n": {k: int(len(v[1])) for k, v in data.items()}}, sort_keys=True))
+        return
+    rows = {"project pipeline (this tool)": results["project"], "bag of words SVM (reproduced here)": results["bow"],
+            **PUBLISHED}
+    print(f"Stanford Politeness, top vs bottom quartile; in-domain {args.folds}-fold CV "
+          f"(n: wiki {len(data['wiki'][1])}, se {len(data['se'][1])})")
+    print(f"{'':42} {'wiki':>7} {'se':>7} {'wiki->se':>9} {'se->wiki':>9}")
+    for name, scores in rows.items():
+        cells = [f"{scores[k] * 100:6.2f}%" if k in scores else "      -" for k in ("wiki", "se", "wiki_to_se", "se_to_wiki")]
+        print(f"{name:42} {cells[0]:>7} {cells[1]:>7} {cells[2]:>9} {cells[3]:>9}")
+
+
+if __name__ == "__main__":
+    main()
