@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import platform
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    sio.dump(pipeline, folder / MODEL_FILE)
+    sio.dump(pipeline, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (folder / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
     return folder

@@ -88,6 +88,9 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
                                                 min_df=self.min_df, sublinear_tf=True,
                                                 max_features=self.max_char_features,
                                                 dtype=np.float64).fit(texts) if self.use_chars else None
+        for vectorizer in (self.word_vectorizer_, self.char_vectorizer_):
+            if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
+                del vectorizer.stop_words_  # every pruned n-gram: only for introspection, and most of the file size
         self.cue_columns_ = sorted(c for c in frame.columns if c.startswith("cue_")) if self.use_cues else []
         dense = self._dense(frame)
         # scale dense columns to unit maximum so no single cue dominates the n-grams
