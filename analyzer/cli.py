@@ -105,22 +105,26 @@ def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
               help="TOML config with a [training] section (seed, C, calibration, feature switches).")
 @click.option("--split", default="train", show_default=True,
-              help="Train on rows whose split column has this value (all rows if no file has one); "
-                   "the other splits are evaluated and written to meta.json.")
+              help="Train on rows whose split column has this value, or one of several given as 'train,dev' "
+                   "(all rows if no file has one); the other splits are evaluated and written to meta.json.")
+@click.option("--eval-labels", "eval_files", multiple=True, type=click.Path(path_type=str),
+              help="Label file to evaluate on (every split) but never train on; repeat for several.")
 @click.option("--spacy-model", help="spaCy model package or folder for the cue features.")
 @click.option("--json", "as_json", is_flag=True, help="Print the model's meta as JSON.")
-def train_command(label_files, out, config_path, split, spacy_model, as_json):
+def train_command(label_files, out, config_path, split, eval_files, spacy_model, as_json):
     """Train a tone and blame model from label files and save it with its model card.
 
     Identical inputs and settings give an identical model (fixed seeds).
 
     \b
     Example:
-        analyzer train --labels data/labels/written.csv --out models/tone-v1
+        analyzer train --labels data/labels/written.csv --split train,dev \\
+            --eval-labels data/labels/real_tweetsumm.csv --out models/tone-v1
     """
     from analyzer.model.training import train
 
-    meta = _call(train, list(label_files), out, config_path, split=split or None, spacy_model=spacy_model)
+    meta = _call(train, list(label_files), out, config_path, split=split or None, spacy_model=spacy_model,
+                 eval_files=list(eval_files))
     if as_json:
         click.echo(json.dumps(meta, sort_keys=True))
         return

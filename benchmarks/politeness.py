@@ -63,7 +63,7 @@ def bow_pipeline():
 
 
 def project_pipeline():
-    return make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(C=4.0, calibration=None))
+    return make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(base="logistic", C=4.0, calibration=None))
 
 
 def in_domain(make, X: pd.DataFrame, y: np.ndarray, folds: int) -> float:

@@ -11,7 +11,8 @@ CALIBRATION_UNDOES_WEIGHTS = (
     "calibrated predictions the way this check expects")
 
 
-@parametrize_with_checks([ToneBlameClassifier(), ToneBlameClassifier(calibration=None)],
+@parametrize_with_checks([ToneBlameClassifier(), ToneBlameClassifier(base="logistic", calibration="sigmoid"),
+                          ToneBlameClassifier(base="logistic", calibration=None)],
                          expected_failed_checks=lambda est: {"check_class_weight_classifiers": CALIBRATION_UNDOES_WEIGHTS}
                          if est.calibration else {})
 def test_estimator_follows_the_scikit_learn_contract(estimator, check):
@@ -44,6 +45,7 @@ def test_predict_before_fit_raises_not_fitted():
 @pytest.mark.parametrize("params, message", [
     ({"C": 0}, "'C' parameter"), ({"calibration": "magic"}, "'calibration' parameter"),
     ({"calibration_folds": 1}, "'calibration_folds' parameter"), ({"class_weight": "heavy"}, "'class_weight'"),
+    ({"base": "forest"}, "'base' parameter"), ({"base": "ridge", "calibration": None}, "has no probabilities"),
 ])
 def test_invalid_parameters_fail_in_fit_naming_the_parameter(params, message):
     X, y = _data()

@@ -36,6 +36,8 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.isotonic.IsotonicRegression",
     "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.linear_model._ridge.RidgeClassifier",
+    "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.model_selection._split.StratifiedKFold",
     "builtins.slice",
     "numpy.float64",
@@ -122,7 +124,10 @@ def model_card(meta: dict) -> str:
              "## Training data", "", "| file | rows used | sha256 | licence |", "|---|---|---|---|"]
     for item in meta["training_data"]:
         lines.append(f"| `{item['path']}` | {item['rows']} | `{item['sha256'][:16]}...` | {item['licence']} |")
-    lines += ["", f"Rows used: split `{meta.get('train_split') or 'all'}`; seed {meta['params'].get('seed')}.", "",
+    lines += ["", f"Rows used: split `{meta.get('train_split') or 'all'}`; seed {meta['params'].get('seed')}."]
+    for item in meta.get("evaluation_data", []):
+        lines.append(f"Evaluated on, never trained on: `{item['path']}` ({item['licence']}).")
+    lines += ["",
               "## Evaluation", ""]
     for name, report in sorted(meta.get("metrics", {}).items()):
         lines.append(f"**{name}** (n = {report['n']}): tone macro-F1 {report['tone']['macro_f1']:.3f}, "

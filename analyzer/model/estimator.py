@@ -15,25 +15,30 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 CALIBRATION_METHODS = ("sigmoid", "isotonic", None)
+BASES = ("ridge", "logistic")
 
 
 class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
-    """Calibrated logistic regression per output column.
+    """A calibrated linear classifier per output column.
 
     Parameters
     ----------
-    C : float, default=4.0
-        Inverse regularisation strength of each logistic regression.
+    base : {"ridge", "logistic"}, default="ridge"
+        The linear model of each head: a ridge classifier (probabilities come
+        from calibration) or a logistic regression.
+    C : float, default=1.0
+        Inverse regularisation strength (for ridge, ``alpha = 1 / C``).
     class_weight : "balanced", dict or None, default="balanced"
         Rare labels (hostile tone, company blame) get the weight of common ones.
-    calibration : {"sigmoid", "isotonic", None}, default="sigmoid"
-        How probabilities are calibrated, with internal cross-validation.
+    calibration : {"sigmoid", "isotonic", None}, default="isotonic"
+        How probabilities are calibrated, with internal cross-validation;
+        ``None`` needs ``base="logistic"``.
     calibration_folds : int, default=5
         Folds for calibration (fewer when a class is rarer than this).
     max_iter : int, default=2000
@@ -41,8 +46,9 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
         Seed of the calibration folds; training is deterministic for a given seed.
     """
 
-    def __init__(self, *, C=4.0, class_weight="balanced", calibration="sigmoid", calibration_folds=5,
-                 max_iter=2000, random_state=0):
+    def __init__(self, *, base="ridge", C=1.0, class_weight="balanced", calibration="isotonic",
+                 calibration_folds=5, max_iter=2000, random_state=0):
+        self.base = base
         self.C = C
         self.class_weight = class_weight
         self.calibration = calibration
@@ -51,6 +57,12 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _validate_params(self):
+        if self.base not in BASES:
+            raise ValueError(f"The 'base' parameter of ToneBlameClassifier must be one of {BASES}. "
+                             f"Got {self.base!r} instead.")
+        if self.base == "ridge" and self.calibration is None:
+            raise ValueError("The 'calibration' parameter of ToneBlameClassifier must be 'sigmoid' or 'isotonic' "
+                             "when base='ridge' (a ridge classifier has no probabilities of its own). Got None.")
         if not isinstance(self.C, numbers.Real) or isinstance(self.C, bool) or self.C <= 0:
             raise ValueError(f"The 'C' parameter of ToneBlameClassifier must be a float > 0. Got {self.C!r} instead.")
         if self.calibration not in CALIBRATION_METHODS:
@@ -86,11 +98,13 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _make_head(self, rarest: int):
-        base = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                                  random_state=self.random_state)
+        logistic = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                      random_state=self.random_state)
         folds = min(self.calibration_folds, rarest)
         if self.calibration is None or folds < 2:
-            return base  # too few examples to calibrate by cross-validation; LR probabilities as they are
+            return logistic  # too few examples to calibrate by cross-validation: logistic probabilities as they are
+        base = logistic if self.base == "logistic" else RidgeClassifier(
+            alpha=1.0 / self.C, class_weight=self.class_weight, max_iter=self.max_iter, random_state=self.random_state)
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
         return CalibratedClassifierCV(base, method=self.calibration, cv=cv)
 
@@ -116,7 +130,6 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _iterations(head) -> list[int]:
-    """Solver iterations of a head (per calibration fold when calibrated)."""
-    if isinstance(head, CalibratedClassifierCV):
-        return [int(np.max(c.estimator.n_iter_)) for c in head.calibrated_classifiers_]
-    return [int(np.max(head.n_iter_))]
+    """Solver iterations of a head (per calibration fold when calibrated; 1 for a closed-form ridge fit)."""
+    models = [c.estimator for c in head.calibrated_classifiers_] if isinstance(head, CalibratedClassifierCV) else [head]
+    return [int(np.max(m.n_iter_)) if getattr(m, "n_iter_", None) is not None else 1 for m in models]

@@ -26,7 +26,8 @@ from analyzer.model.tone_model import ToneModel, texts_to_frame
 from analyzer.nlp.model import load_pipeline as load_spacy, model_info
 
 DEFAULT_PARAMS = {
-    "seed": 0, "C": 4.0, "calibration": "sigmoid", "calibration_folds": 5, "class_weight": "balanced",
+    "seed": 0, "base": "ridge", "C": 1.0, "calibration": "isotonic", "calibration_folds": 5,
+    "class_weight": "balanced",
     "use_words": True, "use_chars": True, "use_cues": True, "use_lexicon": True, "use_politeness": True,
     "min_df": 2, "word_ngram_range": [1, 2], "char_ngram_range": [2, 5], "dense_weight": 1.0,
 }
@@ -55,7 +56,7 @@ def build_pipeline(params: dict) -> Pipeline:
         use_lexicon=params["use_lexicon"], use_politeness=params["use_politeness"], min_df=params["min_df"],
         word_ngram_range=tuple(params["word_ngram_range"]), char_ngram_range=tuple(params["char_ngram_range"]),
         dense_weight=params["dense_weight"])
-    classifier = ToneBlameClassifier(C=params["C"], calibration=params["calibration"],
+    classifier = ToneBlameClassifier(base=params["base"], C=params["C"], calibration=params["calibration"],
                                      calibration_folds=params["calibration_folds"],
                                      class_weight=params["class_weight"], random_state=params["seed"])
     return Pipeline([("features", featurizer), ("classifier", classifier)])
@@ -73,28 +74,35 @@ def _licence(path: Path) -> str:
 
 
 def train(label_files: list[str | Path], out: str | Path, config: str | Path | None = None, *,
-          split: str | None = "train", spacy_model: str | None = None) -> dict:
+          split: str | None = "train", spacy_model: str | None = None,
+          eval_files: list[str | Path] = ()) -> dict:
     """Fit on the rows of ``split`` (all rows when the files have no split column);
-    report metrics on every other split present; save the model folder; return its meta."""
+    report metrics on every other split present and on every split of ``eval_files``
+    (never trained on); save the model folder; return its meta."""
     params = training_params(config)
     all_rows = read_labels([str(p) for p in label_files])
-    has_split = split and (all_rows["split"] == split).any()
-    train_rows = all_rows[all_rows["split"] == split] if has_split else all_rows
+    train_splits = [s.strip() for s in (split or "").split(",") if s.strip()]  # "train" or "train,dev"
+    in_train = all_rows["split"].isin(train_splits)
+    has_split = bool(train_splits) and in_train.any()
+    train_rows = all_rows[in_train] if has_split else all_rows
     nlp = load_spacy(spacy_model)
     pipeline = build_pipeline(params)
     features = texts_to_frame(nlp, train_rows["text"].tolist())
     pipeline.fit(features, train_rows[["tone", "blame"]].to_numpy())
     model = ToneModel(pipeline, nlp, {})
     metrics = {}
-    if has_split:
-        for name, rows in all_rows[all_rows["split"] != split].groupby(["label_file", "split"], sort=True):
-            if name[1]:
-                metrics[f"{Path(name[0]).stem}:{name[1]}"] = evaluate_rows(model, rows)
+    held_out = all_rows[~in_train] if has_split else all_rows.iloc[0:0]
+    if eval_files:
+        held_out = pd.concat([held_out, read_labels([str(p) for p in eval_files])], ignore_index=True)
+    for (label_file, part), rows in held_out.groupby(["label_file", "split"], sort=True):
+        metrics[f"{Path(label_file).stem}:{part or 'all'}"] = evaluate_rows(model, rows)
     files = [Path(p) for p in label_files]
     meta = {
         "analyzer_version": __version__,
         "labels": {"tone": list(TONES), "blame": list(BLAMES)},
-        "train_split": split if has_split else None,
+        "train_split": ",".join(train_splits) if has_split else None,
+        "evaluation_data": [{"path": str(p), "sha256": file_sha256(p), "licence": _licence(Path(p))}
+                            for p in eval_files],
         "training_data": [{"path": str(p), "sha256": file_sha256(p), "licence": _licence(p),
                            "rows": int((train_rows["label_file"] == str(p)).sum())} for p in files],
         "params": params,
