@@ -10,26 +10,19 @@ parse; on an unparsed doc (``spacy.blank``) the component adds nothing.
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping, load_package_json
+from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping
 
 
 class GrammarTagger(JsonRulesSerialization):
     rules_file = "grammar.json"
 
     def __init__(self, nlp: Language, name: str, *, span_key: str, patterns_path: str | None = None):
-        self.name = name
-        self.span_key = span_key
-        self.vocab = nlp.vocab
-        data = json.loads(Path(patterns_path).read_text(encoding="utf-8")) if patterns_path \
-            else load_package_json("grammar.json")
-        self._load(data)
+        self._init_rules(nlp, name, span_key, patterns_path)
 
     def _load(self, data: dict) -> None:
         self.data = data

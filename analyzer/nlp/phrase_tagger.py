@@ -8,15 +8,13 @@ tags the same spans without this package's data files.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.pattern_dsl import compile_pattern, compile_sequence
-from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping, load_package_json
+from analyzer.nlp.spans import LABELS, JsonRulesSerialization, add_spans, merge_overlapping
 
 CONDITIONS = ("customer_obligation", "sentence_start")
 _OBLIGATION_WORDS = {"must", "need", "needs", "required", "require", "requires", "expected", "due"}
@@ -26,12 +24,7 @@ class PhraseTagger(JsonRulesSerialization):
     rules_file = "phrases.json"
 
     def __init__(self, nlp: Language, name: str, *, span_key: str, patterns_path: str | None = None):
-        self.name = name
-        self.span_key = span_key
-        self.vocab = nlp.vocab
-        data = json.loads(Path(patterns_path).read_text(encoding="utf-8")) if patterns_path \
-            else load_package_json("phrases.json")
-        self._load(data)
+        self._init_rules(nlp, name, span_key, patterns_path)
 
     def _load(self, data: dict) -> None:
         self.data = data

@@ -48,6 +48,13 @@ class JsonRulesSerialization:
 
     rules_file = "rules.json"
 
+    def _init_rules(self, nlp, name: str, span_key: str, patterns_path: str | None) -> None:
+        """Shared constructor: the package's rules file, or the one the user names."""
+        self.name = name
+        self.span_key = span_key
+        self.vocab = nlp.vocab
+        self._load(srsly.read_json(patterns_path) if patterns_path else load_package_json(self.rules_file))
+
     def _load(self, data: dict) -> None:  # implemented by the component
         raise NotImplementedError
 
