@@ -11,7 +11,8 @@ CALIBRATION_UNDOES_WEIGHTS = (
     "calibrated predictions the way this check expects")
 
 
-@parametrize_with_checks([ToneBlameClassifier(), ToneBlameClassifier(base="logistic", calibration="sigmoid"),
+@parametrize_with_checks([ToneBlameClassifier(), ToneBlameClassifier(base="ridge"),
+                          ToneBlameClassifier(base="logistic", calibration="sigmoid"),
                           ToneBlameClassifier(base="logistic", calibration=None)],
                          expected_failed_checks=lambda est: {"check_class_weight_classifiers": CALIBRATION_UNDOES_WEIGHTS}
                          if est.calibration else {})

@@ -37,6 +37,8 @@ TRUSTED_TYPES = [
     "sklearn.isotonic.IsotonicRegression",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.linear_model._ridge.RidgeClassifier",
+    "sklearn.ensemble._voting.VotingClassifier",
+    "sklearn.preprocessing._label.LabelEncoder",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.model_selection._split.StratifiedKFold",
     "builtins.slice",
