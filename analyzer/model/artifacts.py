@@ -39,6 +39,7 @@ TRUSTED_TYPES = [
     "sklearn.linear_model._ridge.RidgeClassifier",
     "sklearn.ensemble._voting.VotingClassifier",
     "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.utils._bunch.Bunch",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.model_selection._split.StratifiedKFold",
     "builtins.slice",
