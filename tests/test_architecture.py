@@ -1,0 +1,40 @@
+"""The dependency direction of ../shared/architecture.md, checked on the source."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "analyzer"
+SHARED = {"analyzer.config", "analyzer.errors"}
+ALLOWED = {
+    "ingest": {"analyzer.ingest"},
+    "nlp": {"analyzer.nlp"},
+    "model": {"analyzer.model", "analyzer.nlp", "analyzer"},  # `from analyzer import __version__`
+    "io": {"analyzer.io"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {n for n in names if n == "analyzer" or n.startswith("analyzer.")}
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_the_layers_above_it(layer):
+    allowed = ALLOWED[layer] | SHARED
+    for path in (PACKAGE / layer).rglob("*.py"):
+        for name in _imports(path):
+            assert name in allowed or any(name.startswith(a + ".") for a in allowed), f"{path.name} imports {name}"
+
+
+def test_nothing_imports_the_cli():
+    for path in PACKAGE.rglob("*.py"):
+        if path.name not in ("cli.py", "__main__.py"):
+            assert "analyzer.cli" not in _imports(path), path
