@@ -26,10 +26,10 @@ from analyzer.model.tone_model import ToneModel, texts_to_frame
 from analyzer.nlp.model import load_pipeline as load_spacy, model_info
 
 DEFAULT_PARAMS = {
-    "seed": 0, "base": "ensemble", "C": 1.0, "calibration": "isotonic", "calibration_folds": 5,
+    "seed": 0, "base": "ensemble", "C": 2.0, "calibration": "isotonic", "calibration_folds": 5,
     "class_weight": "balanced",
     "use_words": True, "use_chars": True, "use_cues": True, "use_lexicon": True, "use_politeness": True,
-    "min_df": 2, "word_ngram_range": [1, 2], "char_ngram_range": [2, 5], "dense_weight": 1.0,
+    "min_df": 2, "word_ngram_range": [1, 3], "char_ngram_range": [2, 5], "dense_weight": 1.0,
 }
 LICENCE_FILE = "LICENCES.json"
 
