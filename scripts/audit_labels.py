@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
 from analyzer.model.labels import read_labels

@@ -45,7 +45,7 @@ def main() -> None:
     nlp = load_pipeline()
     turns = list(agent_turns(pd.read_parquet(args.data)))
     rows = []
-    for (split, dialog_id, turn_index, text), doc in zip(turns, nlp.pipe(t[3] for t in turns)):
+    for (split, dialog_id, turn_index, _), doc in zip(turns, nlp.pipe(t[3] for t in turns)):
         for sentence_index, sentence in enumerate(s for s in doc.sents if len(s.text.split()) >= 2):
             rows.append({"split": SPLIT_NAMES[split], "source": f"tweetsumm:{dialog_id}:{turn_index}:{sentence_index}",
                          "text": " ".join(sentence.text.split())})

@@ -17,7 +17,6 @@ from analyzer.errors import InputFileError
 from analyzer.ingest.email_reader import looks_like_email
 from analyzer.ingest.srt_reader import SRT_START
 from analyzer.ingest.textdecode import decode_text
-from analyzer.ingest.transcribe_reader import is_transcribe
 from analyzer.ingest.transcript_text_reader import looks_like_transcript
 
 _MBOX_FIRST_LINE = re.compile(r"^From \S+.*\d{4}\s*$|^From \S+ +\w{3} \w{3} ")

@@ -142,9 +142,9 @@ def _body_text(msg: EmailMessage) -> tuple[str, list[str]]:
     html: list[str] = []
     attachments: list[str] = []
     _collect(msg, plain, html, attachments)
-    if any(isinstance(d, _TRUNCATION_DEFECTS) for part in msg.walk() for d in part.defects):
-        kinds = sorted({type(d).__name__ for part in msg.walk() for d in part.defects
-                        if isinstance(d, _TRUNCATION_DEFECTS)})
+    kinds = sorted({type(d).__name__ for part in msg.walk() for d in part.defects
+                    if isinstance(d, _TRUNCATION_DEFECTS)})
+    if kinds:
         raise InputFileError("truncated", f"the MIME structure is cut off ({', '.join(kinds)})")
     if plain:
         return "\n\n".join(plain), attachments

@@ -65,7 +65,3 @@ class Interaction:
         for turn in self.turns:
             digest.update(f"{turn.role}\x1e{turn.speaker or ''}\x1e{turn.text}\x1f".encode("utf-8", "surrogatepass"))
         self.interaction_id = digest.hexdigest()[:24]
-
-    @property
-    def company_text(self) -> str:
-        return "\n".join(t.text for t in self.turns if t.role == "company")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from typing import Any, Iterable, Iterator
 
 from analyzer.config import CHANNELS, Config
@@ -126,11 +127,10 @@ def _interactions(source: SourceFile, source_format: str, rows: list, config: Co
                              "name yours in [tabular.columns] text = \"...\")")
     groups: dict[Any, list[tuple[int, dict]]] = {}
     for index, row in records:
-        value = lambda field: _cell(row, columns.get(field))  # noqa: E731
-        if not value("text"):
+        if not _field(row, "text", columns):
             yield InputFileError("empty", f"row {index} has an empty text field", offset=index)
             continue
-        key = value("conversation_id") or f"\x00row{index}"
+        key = _field(row, "conversation_id", columns) or f"\x00row{index}"
         groups.setdefault(key, []).append((index, row))
     for rows_of_group in groups.values():
         yield _group_interaction(source, source_format, rows_of_group, columns, config)
@@ -148,6 +148,10 @@ def _resolve_columns(present: Iterable[str], config: Config) -> dict[str, str]:
     return columns
 
 
+def _field(row: dict, field: str, columns: dict[str, str]) -> Any:
+    return _cell(row, columns.get(field))
+
+
 def _cell(row: dict, column: str | None) -> Any:
     if column is None:
         return None
@@ -160,10 +164,10 @@ def _cell(row: dict, column: str | None) -> Any:
 def _group_interaction(source: SourceFile, source_format: str, rows: list[tuple[int, dict]],
                        columns: dict[str, str], config: Config) -> Interaction:
     first_index, first = rows[0]
-    get = lambda row, field: _cell(row, columns.get(field))  # noqa: E731
-    ordered = sorted(rows, key=lambda item: (parse_datetime(get(item[1], "sent_at")) is None,
-                                             parse_datetime(get(item[1], "sent_at")) or 0, item[0])) \
-        if len(rows) > 1 else rows
+    get = partial(_field, columns=columns)
+    sent = {index: parse_datetime(get(row, "sent_at")) for index, row in rows}
+    # turns in time order; rows without a time keep their place after the timed ones
+    ordered = sorted(rows, key=lambda item: (sent[item[0]] is None, sent[item[0]] or 0, item[0]))
     turns = [_row_turn(row, get, config) for _, row in ordered]
     channel = _CHANNEL_VALUES.get(str(get(first, "channel") or "").lower(), config.tabular_default_channel)
     direction = _DIRECTION_VALUES.get(str(get(first, "direction") or "").lower()) if len(rows) == 1 else None
@@ -173,7 +177,7 @@ def _group_interaction(source: SourceFile, source_format: str, rows: list[tuple[
         source_format=source_format, channel=channel if channel in CHANNELS else config.tabular_default_channel,
         turns=turns, direction=direction,
         department=next((str(get(r, "department")) for _, r in ordered if get(r, "department")), None),
-        sent_at=parse_datetime(get(ordered[0][1], "sent_at")),
+        sent_at=sent[ordered[0][0]],
         subject=_text_or_none(get(first, "subject")),
         sender=_text_or_none(get(first, "sender")) if len(rows) == 1 else None,
         external_id=_text_or_none(conversation if conversation is not None else get(first, "id")),

@@ -80,6 +80,11 @@ class DatasetWriter:
         self.flush()
         self._writer.close()
 
+    def discard(self) -> None:
+        """Close without writing what is pending (the run failed; its staging folder is removed)."""
+        self._pending = []
+        self._writer.close()
+
 
 class RunOutput:
     """All datasets of one run: written to ``OUT/.staging/<run_id>``, published together."""
@@ -118,9 +123,9 @@ class RunOutput:
     def abort(self) -> None:
         for writer in self.writers.values():
             try:
-                writer._writer.close()
-            except Exception:
-                pass
+                writer.discard()
+            except OSError:
+                pass  # the folder is removed below either way
         shutil.rmtree(self.staging, ignore_errors=True)
         _remove_if_empty(self.staging.parent)
 
