@@ -1,7 +1,8 @@
 """The ``analyzer`` command: a thin click layer over the Python API.
 
 User mistakes end with a one-line message and exit code 2; a run whose inputs
-partly failed exits 1; a failed run exits 3 (see the README's exit codes).
+partly failed exits 1; a failed run exits 3; a run that found another run
+writing to the same output exits 4 (see the README's exit codes).
 """
 
 from __future__ import annotations
@@ -28,29 +29,41 @@ def cli():
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Output folder for the Parquet datasets.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
-              help="TOML config (company domains, department rules, transcript speaker names, limits).")
+              help="TOML config (company domains, departments, transcripts, scoring, flags, privacy).")
 @click.option("--run-date", help="Partition date YYYY-MM-DD (default: today, UTC).")
+@click.option("--full-refresh", is_flag=True, help="Score every input again, even those the manifest has seen.")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another run on the same --out to finish before giving up (exit 4).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-def run_command(inputs, out, config_path, run_date, quiet, as_json):
-    """Read INPUT files and folders and write the datasets under --out.
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a progress bar on a terminal; json: one JSON log line per event on stderr.")
+def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, quiet, as_json, log_format):
+    """Score new or changed INPUT files and folders and publish the datasets under --out.
 
     The first folder under each INPUT names the department
     (drop/collections/... -> collections) unless the file or the config says otherwise.
+    Files already scored from the same content are not read again (see --full-refresh).
 
     \b
     Example:
         analyzer run data/samples --out out --config data/samples/analyzer.toml
     """
     from analyzer.engine.local import run
+    from analyzer.engine.progress import JsonReporter, Reporter, TextReporter
     from analyzer.engine.summary import render
 
-    result = _call(run, inputs, out, config_path, run_date=run_date)
+    if log_format == "json":
+        reporter = JsonReporter()
+    else:
+        reporter = Reporter() if quiet else TextReporter()
+    result = _call(run, inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
+                   wait_seconds=wait_seconds, reporter=reporter)
     if as_json:
-        click.echo(json.dumps(result.summary.to_dict(), sort_keys=True))
-    elif not quiet:
+        click.echo(json.dumps(result.summary.to_dict(), sort_keys=True, default=str))
+    elif not quiet and log_format == "text":
         click.echo(render(result.summary))
-    elif result.summary.errors:
+    elif result.summary.errors and log_format == "text":
         click.echo(f"{result.summary.errors} input error(s); see {out}/errors", err=True)
     sys.exit(result.exit_code)
 

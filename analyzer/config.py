@@ -54,6 +54,9 @@ class Config:
     tabular_columns: dict[str, str] = field(default_factory=dict)
     spacy_model: str | None = None  # package name or folder; None = the resolution order in analyzer.nlp.model
     model_path: str | None = None  # tone model folder; None = the shipped default (models/tone-v1)
+    min_company_words: int = 8  # fewer company-side words than this: the interaction is not scored
+    mask_card_numbers: bool = True
+    flag_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # [flags.<rule>] overrides, checked in scoring
     source: str | None = None
     digest: str = ""
 
@@ -73,6 +76,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "nlp": {"spacy_model": str},
     "model": {"path": str},
     "training": {},  # free-form: validated by analyzer.model.training.training_params
+    "scoring": {"min_company_words": int},
+    "privacy": {"mask_card_numbers": bool},
+    "flags": {},  # one table per rule: validated by analyzer.scoring.flag_rules
 }
 TABULAR_FIELDS = ("text", "id", "department", "channel", "direction", "sent_at", "subject",
                   "sender", "role", "speaker", "conversation_id")
@@ -128,6 +134,9 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
         tabular_columns={k: v.lower() for k, v in columns.items()},
         spacy_model=raw.get("nlp", {}).get("spacy_model") or None,
         model_path=raw.get("model", {}).get("path") or None,
+        min_company_words=_min_company_words(raw.get("scoring", {}), where),
+        mask_card_numbers=raw.get("privacy", {}).get("mask_card_numbers", True),
+        flag_rules=_flag_tables(raw.get("flags", {}), where),
         source=source,
         digest=_digest(raw),
     )
@@ -139,15 +148,29 @@ def _check_keys(raw: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: unknown section [{section}]; allowed: {', '.join(f'[{s}]' for s in _SCHEMA)}")
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: [{section}] must be a table")
-        if section in ("departments", "training"):
+        if section in ("departments", "training", "flags"):
             continue
         for key, value in body.items():
             expected = _SCHEMA[section].get(key)
             if expected is None:
                 raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; allowed: {', '.join(_SCHEMA[section])}")
-            if not isinstance(value, expected) or isinstance(value, bool):
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
                 raise ConfigError(f"{where}: [{section}] {key} must be a {names}, got {value!r}")
+
+
+def _min_company_words(section: dict, where: str) -> int:
+    value = section.get("min_company_words", Config.min_company_words)
+    if value < 1:
+        raise ConfigError(f"{where}: [scoring] min_company_words must be at least 1, got {value!r}")
+    return value
+
+
+def _flag_tables(flags: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    for name, body in flags.items():
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: [flags] {name} must be a table, written [flags.{name}]")
+    return flags
 
 
 def _strings(section: dict, key: str, where: str, default) -> tuple[str, ...]:

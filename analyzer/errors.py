@@ -12,6 +12,7 @@ EXIT_OK = 0
 EXIT_INPUT_ERRORS = 1  # the run finished, but some inputs could not be read
 EXIT_USAGE = 2  # bad option, missing input path, invalid config
 EXIT_RUN_FAILED = 3  # the run itself failed (for example the output is not writable)
+EXIT_BUSY = 4  # another run holds the output folder's lock
 
 
 class AnalyzerError(Exception):
@@ -34,6 +35,12 @@ class OutputError(AnalyzerError):
     """The output location cannot be written."""
 
     exit_code = EXIT_RUN_FAILED
+
+
+class OutputBusyError(AnalyzerError):
+    """Another run is writing to the same output folder."""
+
+    exit_code = EXIT_BUSY
 
 
 class InputFileError(Exception):

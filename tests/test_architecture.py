@@ -12,7 +12,19 @@ ALLOWED = {
     "nlp": {"analyzer.nlp"},
     "model": {"analyzer.model", "analyzer.nlp", "analyzer"},  # `from analyzer import __version__`
     "io": {"analyzer.io"},
+    "scoring": {"analyzer.scoring", "analyzer.nlp.labels"},  # the label names only: no spaCy
 }
+
+
+def _all_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
 
 
 def _imports(path: Path) -> set[str]:
@@ -38,3 +50,9 @@ def test_nothing_imports_the_cli():
     for path in PACKAGE.rglob("*.py"):
         if path.name not in ("cli.py", "__main__.py"):
             assert "analyzer.cli" not in _imports(path), path
+
+
+def test_scoring_is_pure_dataframe_code_without_spacy_or_file_io():
+    for path in (PACKAGE / "scoring").rglob("*.py"):
+        third_party = {name.split(".")[0] for name in _all_imports(path)}
+        assert not third_party & {"spacy", "pyarrow", "sklearn", "os", "shutil"}, path.name

@@ -9,7 +9,7 @@ from analyzer.io.schemas import ERRORS
 
 def _error_row(**changes):
     row = {"source_path": "/drop/a.eml", "relative_path": "a.eml", "source_offset": None, "error_kind": "empty",
-           "message": "file is empty", "analyzer_version": "0.1.0", "run_id": "r1"}
+           "message": "file is empty", "model_version": "tone-test", "analyzer_version": "0.1.0", "run_id": "r1"}
     row.update(changes)
     return row
 
@@ -40,13 +40,35 @@ def test_missing_and_unknown_columns_are_rejected():
 def test_interaction_rows_match_the_interactions_schema_and_keep_utc_times():
     from analyzer.engine.rows import interaction_row
     from analyzer.ingest.records import Interaction, Turn
-    from analyzer.io.schemas import INTERACTIONS
+    from analyzer.io.schemas import COUNT_COLUMNS, INTERACTIONS
 
     item = Interaction(source_path="/drop/support/a.eml", relative_path="support/a.eml", source_offset=0,
                        source_format="eml", channel="email", direction="outbound", department="support",
                        department_source="folder", turns=[Turn(role="company", text="Hi", start_s=1.5)],
                        sent_at=datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc))
     item.assign_id()
-    row = to_table([interaction_row(item, "r1")], INTERACTIONS, "interactions").to_pylist()[0]
+    scores = {"empathy_score": None, "applicable": False, "not_applicable_reason": "too_short",
+              **{name: 0 for name in COUNT_COLUMNS}, "flagged": False, "flag_reasons": [],
+              "max_flag_severity": None, "n_flags": 0, "model_version": "tone-test"}
+    row = to_table([{**interaction_row(item, "r1"), **scores}], INTERACTIONS, "interactions").to_pylist()[0]
     assert row["sent_at"] == datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
     assert row["turns"] == [{"role": "company", "speaker": None, "text": "Hi", "start_s": 1.5, "end_s": None}]
+
+
+def test_every_dataset_schema_stores_model_version_and_run_id():
+    from analyzer.io.schemas import DATASETS
+
+    for name, schema in DATASETS.items():
+        assert {"model_version", "run_id"} <= set(schema.names), name
+
+
+def test_wrong_type_in_a_nested_span_is_rejected_naming_the_column():
+    from analyzer.io.schemas import FLAGS
+
+    evidence = [{"turn_index": 0, "sentence_index": 0, "start": "ten", "end": 12, "text": "x", "trigger": "THREAT"}]
+    row = {"flag_id": "f", "interaction_id": "i", "source_path": "/a", "relative_path": "a", "source_offset": 0,
+           "department": "billing", "channel": "email", "sent_at": None, "rule": "threat", "severity": "high",
+           "description": "d", "n_sentences": 1, "reasons": ["r"], "evidence": evidence,
+           "model_version": "m", "analyzer_version": "v", "run_id": "r"}
+    with pytest.raises(SchemaError, match="flags.evidence must be list<item: struct"):
+        to_table([row], FLAGS, "flags")

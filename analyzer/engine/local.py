@@ -1,85 +1,221 @@
-"""The local engine: discover input files, read them, write the run's datasets.
+"""The local engine: plan what needs scoring, score it, publish the run in one step.
 
 ``run`` is the Python API behind ``analyzer run``; the CLI only formats its
-result. Per-file failures are recorded and never stop the run.
+result. Per-file failures are recorded and never stop the run. The run is
+incremental (files whose content and scoring setup are unchanged since the
+manifest recorded them are not read again), idempotent (its id and every output
+byte follow from its inputs) and atomic (see ``analyzer.io.publish``).
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
+
+import pandas as pd
 
 from analyzer import __version__
 from analyzer.config import Config, load_config
-from analyzer.engine.rows import error_row, interaction_row
+from analyzer.engine.batch import BatchRows, Scorer, score_batch, scoring_key
+from analyzer.engine.progress import Reporter
+from analyzer.engine.rows import error_row
 from analyzer.engine.summary import RunSummary
 from analyzer.errors import InputFileError, UsageError
+from analyzer.ingest.masking import mask_interaction
 from analyzer.ingest.reader import read_source
+from analyzer.ingest.records import Interaction
 from analyzer.ingest.source import SourceFile, check_inputs, discover
-from analyzer.io.datasets import RunOutput
-from analyzer.io.schemas import DATASETS, SCHEMA_VERSION
+from analyzer.io.datasets import to_table
+from analyzer.io.manifest import Manifest, ManifestEntry
+from analyzer.io.schemas import DEPARTMENTS, PER_FILE_DATASETS, SCHEMA_VERSION
+from analyzer.io.store import OutputStore, RunStaging
+from analyzer.scoring.aggregate import aggregate
+
+BATCH_INTERACTIONS = 64  # interactions tagged together (spaCy nlp.pipe and one model call)
+_HASH_CHUNK = 1 << 20
 
 
 @dataclass
 class RunResult:
     summary: RunSummary
-    published: dict[str, Path]
+    published: dict[str, Path] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
         return self.summary.exit_code
 
 
-def new_run_id(now: datetime) -> str:
-    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+@dataclass(frozen=True)
+class PlannedFile:
+    source: SourceFile
+    content_sha256: str
+    size_bytes: int
+
+    @property
+    def key(self) -> str:
+        return str(self.source.path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_id_for(run_date: str, key: str, planned: list[PlannedFile]) -> str:
+    """The same inputs, setup and date give the same id, so a re-run after a crash writes the same bytes."""
+    digest = hashlib.sha256(f"{run_date}\n{key}\n".encode())
+    for item in planned:
+        digest.update(f"{item.key}\t{item.content_sha256}\n".encode("utf-8", "surrogatepass"))
+    return f"{run_date.replace('-', '')}-{digest.hexdigest()[:12]}"
 
 
 def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Path | None = None, *,
-        run_date: str | None = None, on_file: Callable[[str], None] | None = None) -> RunResult:
-    """Read every input under ``inputs`` and publish the run's datasets under ``out``."""
+        run_date: str | None = None, full_refresh: bool = False, wait_seconds: float = 0.0,
+        reporter: Reporter | None = None) -> RunResult:
+    """Score every new or changed input under ``inputs`` and publish the run's datasets under ``out``."""
     if not isinstance(config, Config):
         config = load_config(config)
-    roots = check_inputs(list(inputs))
-    now = datetime.now(timezone.utc)
-    run_date = run_date or now.date().isoformat()
+    reporter = reporter or Reporter()
+    roots = [root.absolute() for root in check_inputs(list(inputs))]
+    run_date = run_date or datetime.now(timezone.utc).date().isoformat()
     _check_run_date(run_date)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, but {out} is a file")
-    summary = RunSummary(run_id=new_run_id(now), run_date=run_date, out=str(out))
-    metadata = {"run_id": summary.run_id, "run_date": run_date, "version": __version__,
-                "config_digest": config.digest, "schema_version": SCHEMA_VERSION}
-    output = RunOutput(out, summary.run_id, run_date, DATASETS, metadata)
+    Scorer.check_config(config)  # an invalid [flags] table fails before any work
+    store = OutputStore(out)
+    summary = RunSummary(run_date=run_date, out=str(out))
     try:
-        for found in discover(roots, config.exclude):
-            if isinstance(found, str):
-                summary.files_skipped += 1
-                continue
-            summary.files_seen += 1
-            _read_one(found, config, output, summary)
-            if on_file:
-                on_file(found.relative_path)
-        published = output.publish()
+        with store.lock(wait_seconds):
+            if store.recover(lambda step: reporter.event("step", step=step)):
+                summary.recovered = True
+                reporter.event("recovered")
+            return _run_locked(roots, store, config, run_date, full_refresh, summary, reporter)
+    finally:
+        reporter.close()
+
+
+def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date: str, full_refresh: bool,
+                summary: RunSummary, reporter: Reporter) -> RunResult:
+    manifest = store.manifest()
+    key = scoring_key(config)
+    to_score: list[PlannedFile] = []
+    for found in discover(roots, config.exclude):
+        if isinstance(found, str):
+            summary.files_skipped += 1
+            continue
+        summary.files_seen += 1
+        planned = _plan(found)
+        if planned is None:
+            to_score.append(PlannedFile(found, "", 0))  # unreadable: read_source records why
+        elif full_refresh or not manifest.is_current(planned.key, planned.content_sha256, key):
+            to_score.append(planned)
+        else:
+            summary.files_unchanged += 1
+    reporter.event("planned", to_score=len(to_score), unchanged=summary.files_unchanged)
+    if not to_score:
+        summary.run_id = ""
+        reporter.event("finished", **summary.log_fields())
+        return RunResult(summary=summary)
+
+    summary.run_id = run_id_for(run_date, key, to_score)
+    scorer = Scorer.from_config(config)
+    metadata = {"run_id": summary.run_id, "run_date": run_date, "version": __version__,
+                "config_digest": config.digest, "schema_version": SCHEMA_VERSION,
+                "model_version": scorer.model_version, "scoring_key": key}
+    staging = store.start_run(summary.run_id, metadata)
+    try:
+        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter)
+        staging.close_segment()
+        updated = manifest.updated(entries)
+        _build_partitions(staging, updated.for_run_date(run_date), scorer, config, summary)
+        published = staging.publish(updated, run_date, lambda step: reporter.event("step", step=step))
     except BaseException:
-        output.abort()
+        staging.abort()
         raise
+    summary.published = True
+    reporter.event("finished", **summary.log_fields())
     return RunResult(summary=summary, published=published)
 
 
-def _read_one(source: SourceFile, config: Config, output: RunOutput, summary: RunSummary) -> None:
-    failed = False
+def _plan(source: SourceFile) -> PlannedFile | None:
+    try:
+        return PlannedFile(source, file_sha256(source.path), source.path.stat().st_size)
+    except OSError:
+        return None
+
+
+def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, staging: RunStaging, run_date: str,
+                 key: str, summary: RunSummary, reporter: Reporter) -> list[ManifestEntry]:
+    entries, pending = [], []
+    for item in planned:
+        interactions, errors = _read(item.source, config)
+        for error in errors:
+            staging["errors"].add(error_row(item.source, error, summary.run_id, scorer.model_version))
+            summary.count_error(item.source.relative_path, error)
+            reporter.event("file_failed", path=item.source.relative_path, kind=error.kind, message=error.message,
+                           offset=error.offset)
+        summary.files_failed += bool(errors)
+        for interaction in interactions:
+            summary.count_interaction(interaction)
+        pending += interactions
+        if len(pending) >= BATCH_INTERACTIONS:
+            _write_batch(score_batch(pending, scorer, summary.run_id), staging, summary)
+            pending = []
+        # a file that could not be hashed has an empty hash: it never matches, so it is retried next run
+        entries.append(ManifestEntry(
+            source_path=item.key, relative_path=item.source.relative_path, content_sha256=item.content_sha256,
+            size_bytes=item.size_bytes, scoring_key=key, run_date=run_date, segment=summary.run_id,
+            n_interactions=len(interactions), n_errors=len(errors)))
+        summary.files_scored += 1
+        reporter.event("file_scored", path=item.source.relative_path)
+    _write_batch(score_batch(pending, scorer, summary.run_id), staging, summary)
+    return entries
+
+
+def _read(source: SourceFile, config: Config) -> tuple[list[Interaction], list[InputFileError]]:
+    interactions, errors = [], []
     for item in read_source(source, config):
         if isinstance(item, InputFileError):
-            failed = True
-            output["errors"].add(error_row(source, item, summary.run_id))
-            summary.count_error(source.relative_path, item)
+            errors.append(item)
         else:
-            output["interactions"].add(interaction_row(item, summary.run_id))
-            summary.count_interaction(item)
-    summary.files_failed += failed
+            if config.mask_card_numbers:
+                mask_interaction(item)
+            interactions.append(item)
+    return interactions, errors
+
+
+def _write_batch(rows: BatchRows, staging: RunStaging, summary: RunSummary) -> None:
+    for dataset in ("interactions", "sentences", "flags"):
+        for row in getattr(rows, dataset):
+            staging[dataset].add(row)
+    summary.count_scores(rows.interactions)
+
+
+def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer: Scorer, config: Config,
+                      summary: RunSummary) -> None:
+    """This date's partition of every dataset: the kept rows of all its files, then the aggregates."""
+    for dataset in PER_FILE_DATASETS:
+        table = staging.kept_rows(dataset, entries)
+        staging.write_partition(dataset, table)
+        if dataset == "interactions":
+            interactions = table.select(["department", "channel", "applicable", "empathy_score", "flagged",
+                                         "n_sentences", "n_customer_blame", "n_company_blame", "n_hostile",
+                                         "n_curt", "n_apologies", "n_threats"]).to_pandas()
+    departments = aggregate(interactions)
+    provenance = {"model_version": scorer.model_version, "config_digest": config.digest,
+                  "analyzer_version": __version__, "run_id": summary.run_id}
+    rows = [{**{k: (None if pd.isna(v) else v) for k, v in row.items()}, **provenance}
+            for row in departments.to_dict("records")]
+    staging.write_partition("departments", to_table(rows, DEPARTMENTS, "departments"))
+    summary.departments = rows
 
 
 def _check_run_date(value: str) -> None:

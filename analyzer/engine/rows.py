@@ -34,12 +34,14 @@ def interaction_row(item: Interaction, run_id: str) -> dict:
         "header_text": item.header_text,
         "signature": item.signature,
         "attachments": list(item.attachments),
+        "masked_card_numbers": item.masked_card_numbers,
         "analyzer_version": __version__,
         "run_id": run_id,
     }
 
 
-def error_row(source: SourceFile | str, error: InputFileError, run_id: str, relative_path: str = "") -> dict:
+def error_row(source: SourceFile | str, error: InputFileError, run_id: str, model_version: str,
+              relative_path: str = "") -> dict:
     path = str(source.path) if isinstance(source, SourceFile) else str(source)
     return {
         "source_path": path,
@@ -47,6 +49,7 @@ def error_row(source: SourceFile | str, error: InputFileError, run_id: str, rela
         "source_offset": error.offset,
         "error_kind": error.kind,
         "message": error.message,
+        "model_version": model_version,
         "analyzer_version": __version__,
         "run_id": run_id,
     }

@@ -1,25 +1,19 @@
-"""Parquet datasets under ``--out``: schema-checked writes into a staging folder,
-then one publish step per run.
-
-Layout: ``OUT/<dataset>/run_date=YYYY-MM-DD/part-0.parquet`` (hive partitioning,
-read by pandas, DuckDB and Spark as a ``run_date`` column).
-"""
+"""Schema-checked Parquet writing: rows are checked against the dataset's explicit
+schema before anything reaches a file, and every file carries the run's metadata."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analyzer.errors import OutputError, SchemaError
+from analyzer.errors import SchemaError
 
 BATCH_ROWS = 2000
-STAGING = ".staging"
+ROW_GROUP_ROWS = 100_000
+COMPRESSION = "zstd"
 
 
 def to_table(rows: list[dict[str, Any]], schema: pa.Schema, dataset: str) -> pa.Table:
@@ -53,14 +47,14 @@ def _fits(value: Any, arrow_type: pa.DataType) -> bool:
 
 
 class DatasetWriter:
-    """Streams rows of one dataset into one Parquet file in the staging folder."""
+    """Streams rows of one dataset into one Parquet file."""
 
-    def __init__(self, folder: Path, dataset: str, schema: pa.Schema, metadata: dict[str, str]):
+    def __init__(self, path: Path, dataset: str, schema: pa.Schema, metadata: dict[str, str]):
         self.dataset = dataset
-        self.schema = schema.with_metadata({f"analyzer.{k}": v for k, v in metadata.items()})
-        self.path = folder / dataset / "part-0.parquet"
+        self.schema = with_run_metadata(schema, metadata)
+        self.path = path
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        self._writer = pq.ParquetWriter(self.path, self.schema, compression=COMPRESSION)
         self._pending: list[dict[str, Any]] = []
         self.rows_written = 0
 
@@ -86,52 +80,12 @@ class DatasetWriter:
         self._writer.close()
 
 
-class RunOutput:
-    """All datasets of one run: written to ``OUT/.staging/<run_id>``, published together."""
-
-    def __init__(self, out: Path, run_id: str, run_date: str, schemas: dict[str, pa.Schema],
-                 metadata: dict[str, str]):
-        self.out, self.run_date = out, run_date
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            self.staging = out / STAGING / run_id
-            self.staging.mkdir(parents=True)
-        except OSError as exc:
-            raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
-        self.writers = {name: DatasetWriter(self.staging, name, schema, metadata) for name, schema in schemas.items()}
-
-    def __getitem__(self, dataset: str) -> DatasetWriter:
-        return self.writers[dataset]
-
-    def publish(self) -> dict[str, Path]:
-        """Swap each dataset's ``run_date`` partition for the new one with renames, then drop staging."""
-        published = {}
-        for name, writer in self.writers.items():
-            writer.close()
-            target = self.out / name / f"run_date={self.run_date}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            replaced = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-            if target.exists():
-                os.replace(target, replaced)
-            os.replace(writer.path.parent, target)
-            shutil.rmtree(replaced, ignore_errors=True)
-            published[name] = target
-        shutil.rmtree(self.staging, ignore_errors=True)
-        _remove_if_empty(self.staging.parent)
-        return published
-
-    def abort(self) -> None:
-        for writer in self.writers.values():
-            try:
-                writer.discard()
-            except OSError:
-                pass  # the folder is removed below either way
-        shutil.rmtree(self.staging, ignore_errors=True)
-        _remove_if_empty(self.staging.parent)
+def with_run_metadata(schema: pa.Schema, metadata: dict[str, str]) -> pa.Schema:
+    """The schema with the run's id, model version and config digest stored in the file footer."""
+    return schema.with_metadata({f"analyzer.{key}": str(value) for key, value in sorted(metadata.items())})
 
 
-def _remove_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        pass
+def write_table(table: pa.Table, path: Path, metadata: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = table.replace_schema_metadata(with_run_metadata(table.schema, metadata).metadata)
+    pq.write_table(table, path, compression=COMPRESSION, row_group_size=ROW_GROUP_ROWS)

@@ -116,7 +116,7 @@ def is_customer_obligation(span: Span, imperative_verbs: frozenset[str] = frozen
         if is_imperative(token, imperative_verbs):
             return True
         subjects = [c.lower_ for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(s in ("i", "we") for s in subjects):
+        if any(s in ("i", "we", "'s", "’s") for s in subjects):  # "let's sort it out now": the speaker acts too
             return False
         has_to = token.lemma_ == "have" and any(c.dep_ == "xcomp" for c in token.children)  # "you have to pay"
         if has_to or token.lemma_ in ("require", "need", "demand", "expect", "due") or any(

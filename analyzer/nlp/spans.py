@@ -9,8 +9,8 @@ import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-LABELS = ("APOLOGY", "NON_APOLOGY", "OWNERSHIP", "EMPATHY", "GRATITUDE", "CUSTOMER_BLAME", "DEFLECTION",
-          "THREAT", "PRESSURE", "SOFTENER")
+from analyzer.nlp.labels import LABELS  # noqa: F401  (re-exported: the components read it from here)
+
 # doc.spans[SPAN_KEY] holds the spans that count; spans cancelled by the scope
 # component move to doc.spans[f"{SPAN_KEY}_{reason}"] so a reviewer can see why.
 SPAN_KEY = "tone_spans"

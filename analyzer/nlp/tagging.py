@@ -44,10 +44,8 @@ def _tagged(span: Span, reason: str | None = None) -> TaggedSpan:
                       rule=span.id_, cancelled_by=reason)
 
 
-def sentences_of(doc: Doc, span_key: str = SPAN_KEY, tone_model=None) -> list[TaggedSentence]:
-    """Tagged sentences of a doc; with ``tone_model`` (an ``analyzer.model.tone_model.ToneModel``)
-    each also gets its tone and blame with probabilities."""
-    sentences, spans = [], []
+def _tag_sentences(doc: Doc, span_key: str) -> list[tuple[TaggedSentence, Span]]:
+    pairs = []
     for index, sent in enumerate(doc.sents):
         text = sent.text.rstrip()  # the blank lines after a paragraph are not part of its last sentence
         if not text.strip():
@@ -58,13 +56,25 @@ def sentences_of(doc: Doc, span_key: str = SPAN_KEY, tone_model=None) -> list[Ta
             tagged.cancelled += [_tagged(s, reason) for s in doc.spans.get(cancelled_key(span_key, reason), [])
                                  if sent.start <= s.start < sent.end]
         tagged.cues = {name: getattr(sent._, name) for name in SPAN_GETTERS}
-        sentences.append(tagged)
-        spans.append(sent)
+        pairs.append((tagged, sent))
+    return pairs
+
+
+def tag_docs(docs: list[Doc], tone_model=None, span_key: str = SPAN_KEY) -> list[list[TaggedSentence]]:
+    """Tagged sentences of each doc; with ``tone_model`` (an ``analyzer.model.tone_model.ToneModel``)
+    each also gets its tone and blame with probabilities, predicted in one batch for all docs."""
+    per_doc = [_tag_sentences(doc, span_key) for doc in docs]
     if tone_model is not None:
-        for tagged, prediction in zip(sentences, tone_model.predict_spans(spans)):
+        pairs = [pair for pairs in per_doc for pair in pairs]
+        for (tagged, _), prediction in zip(pairs, tone_model.predict_spans([sent for _, sent in pairs])):
             tagged.tone, tagged.blame = prediction.tone, prediction.blame
             tagged.tone_proba, tagged.blame_proba = prediction.tone_proba, prediction.blame_proba
-    return sentences
+    return [[tagged for tagged, _ in pairs] for pairs in per_doc]
+
+
+def sentences_of(doc: Doc, span_key: str = SPAN_KEY, tone_model=None) -> list[TaggedSentence]:
+    """Tagged sentences of one doc (see ``tag_docs``)."""
+    return tag_docs([doc], tone_model, span_key)[0]
 
 
 def tag_text(nlp: Language, text: str, tone_model=None) -> list[TaggedSentence]:

@@ -1,0 +1,195 @@
+"""The per-batch function every engine calls: interactions in, output rows out.
+
+Tags the company-side turns of customer-facing interactions with spaCy and the
+tone model, then hands plain DataFrames to ``analyzer.scoring`` for scores and
+flags. The local engine and the Spark runner both call ``score_batch``; neither
+holds scoring logic of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from spacy.language import Language
+
+from analyzer import __version__
+from analyzer.config import Config
+from analyzer.engine.rows import interaction_row
+from analyzer.ingest.records import Interaction
+from analyzer.io.schemas import BLAMES, SCHEMA_VERSION, TONES
+from analyzer.nlp.tagging import tag_docs
+from analyzer.scoring.empathy import count_words, interaction_scores, sentence_valence, sentence_weight
+from analyzer.scoring.flag_rules import FlagRule, build_rules
+from analyzer.scoring.flags import find_flags, flag_summary
+
+CUSTOMER_FACING = ("outbound", "unknown")
+NLP_BATCH_SIZE = 64
+
+
+@dataclass
+class Scorer:
+    """What scoring needs, loaded once per process."""
+
+    nlp: Language
+    tone_model: object  # analyzer.model.tone_model.ToneModel
+    rules: tuple[FlagRule, ...]
+    min_company_words: int
+
+    @property
+    def model_version(self) -> str:
+        return self.tone_model.version
+
+    @staticmethod
+    def check_config(config: Config) -> None:
+        build_rules(config.flag_rules, config.source or "config")
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Scorer":
+        rules = build_rules(config.flag_rules, config.source or "config")
+        tone_model = _load_model(config.model_path, config.spacy_model)
+        return cls(nlp=tone_model.nlp, tone_model=tone_model, rules=rules, min_company_words=config.min_company_words)
+
+
+@lru_cache(maxsize=4)
+def _load_model(model_path: str | None, spacy_model: str | None):
+    from analyzer.model.training import load_model  # heavy imports only when a run scores something
+
+    return load_model(model_path, spacy_model=spacy_model)
+
+
+@dataclass
+class BatchRows:
+    interactions: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+
+
+def _company_turns(items: list[Interaction]) -> list[tuple[Interaction, int]]:
+    return [(item, index) for item in items if item.direction in CUSTOMER_FACING
+            for index, turn in enumerate(item.turns) if turn.role == "company" and turn.text.strip()]
+
+
+def _sentence_frame(items: list[Interaction], scorer: Scorer) -> pd.DataFrame:
+    turns = _company_turns(items)
+    docs = list(scorer.nlp.pipe((item.turns[index].text for item, index in turns), batch_size=NLP_BATCH_SIZE))
+    rows, counters = [], {}
+    for (item, turn_index), tagged_sentences in zip(turns, tag_docs(docs, scorer.tone_model)):
+        for tagged in tagged_sentences:
+            sentence_index = counters.get(item.interaction_id, 0)
+            counters[item.interaction_id] = sentence_index + 1
+            rows.append({
+                "interaction_id": item.interaction_id, "turn_index": turn_index,
+                "speaker": item.turns[turn_index].speaker, "sentence_index": sentence_index,
+                "start": tagged.start, "end": tagged.end, "text": tagged.text, "n_words": count_words(tagged.text),
+                "tone": tagged.tone, **{f"tone_p_{t}": tagged.tone_proba.get(t, 0.0) for t in TONES},
+                "blame": tagged.blame, **{f"blame_p_{b}": tagged.blame_proba.get(b, 0.0) for b in BLAMES},
+                "spans": [{"label": s.label, "start": s.start, "end": s.end, "text": s.text, "rule": s.rule}
+                          for s in tagged.spans],
+                "cancelled_spans": [{"label": s.label, "start": s.start, "end": s.end, "text": s.text,
+                                     "rule": s.rule, "cancelled_by": s.cancelled_by} for s in tagged.cancelled],
+                "second_person_subject": bool(tagged.cues.get("second_person_subject")),
+                "imperative": bool(tagged.cues.get("imperative")),
+            })
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["valence"] = sentence_valence(frame)
+        frame["weight"] = sentence_weight(frame["valence"]).round(6)
+    return frame
+
+
+def score_batch(items: list[Interaction], scorer: Scorer, run_id: str) -> BatchRows:
+    """Rows of the interactions, sentences and flags datasets for ``items``."""
+    out = BatchRows()
+    if not items:
+        return out
+    provenance = {"model_version": scorer.model_version, "analyzer_version": __version__, "run_id": run_id}
+    sentences = _sentence_frame(items, scorer)
+    scores = interaction_scores(pd.DataFrame({"interaction_id": [i.interaction_id for i in items],
+                                              "direction": [i.direction for i in items],
+                                              "sides_known": [all(t.role != "unknown" for t in i.turns)
+                                                              for i in items]}),
+                                sentences, scorer.min_company_words).set_index("interaction_id")
+    flags = find_flags(sentences, scorer.rules)
+    summary = flag_summary(flags).set_index("interaction_id")
+    by_id = {item.interaction_id: item for item in items}
+    for item in items:
+        score = scores.loc[item.interaction_id]
+        flagged = item.interaction_id in summary.index
+        row = interaction_row(item, run_id)
+        row.update({
+            "empathy_score": None if pd.isna(score["empathy_score"]) else float(score["empathy_score"]),
+            "applicable": bool(score["applicable"]),
+            "not_applicable_reason": None if pd.isna(score["not_applicable_reason"]) else score["not_applicable_reason"],
+            **{name: int(score[name]) for name in ("n_sentences", "n_company_words", "n_empathetic", "n_curt",
+                                                   "n_hostile", "n_customer_blame", "n_company_blame",
+                                                   "n_apologies", "n_threats")},
+            "flagged": flagged,
+            "flag_reasons": list(summary.loc[item.interaction_id, "flag_reasons"]) if flagged else [],
+            "max_flag_severity": summary.loc[item.interaction_id, "max_severity"] if flagged else None,
+            "n_flags": int(summary.loc[item.interaction_id, "n_flags"]) if flagged else 0,
+            "model_version": scorer.model_version,
+        })
+        out.interactions.append(row)
+    for sentence in _records(sentences):
+        out.sentences.append({**_where(by_id[sentence["interaction_id"]]), **sentence, **provenance})
+    for flag in _records(flags):
+        item = by_id[flag["interaction_id"]]
+        out.flags.append({**_where(item), **flag, "sent_at": item.sent_at, **provenance})
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None, not NaN, where a value is missing (the schemas want null)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _where(item: Interaction) -> dict:
+    return {"interaction_id": item.interaction_id, "source_path": item.source_path,
+            "relative_path": item.relative_path, "source_offset": item.source_offset,
+            "department": item.department, "channel": item.channel}
+
+
+def scoring_key(config: Config) -> str:
+    """A hash of everything besides a file's bytes that decides its output rows.
+
+    A new model, spaCy model, config or analyzer version changes it, and the
+    incremental run then re-scores every file.
+    """
+    from analyzer.model.artifacts import MODEL_FILE
+    from analyzer.model.training import default_model_dir
+    from analyzer.nlp.model import resolve_model
+
+    model_dir = Path(config.model_path) if config.model_path else default_model_dir()
+    spacy_model = resolve_model(config.spacy_model)
+    parts = {
+        "model": _sha256_or_missing(model_dir / MODEL_FILE),
+        "spacy_model": spacy_model,
+        "spacy_model_version": _spacy_model_version(spacy_model),
+        "config": config.digest,
+        "analyzer": __version__,
+        "schema": SCHEMA_VERSION,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _sha256_or_missing(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"  # loading the model reports the problem
+
+
+def _spacy_model_version(name: str) -> str:
+    from spacy.util import get_package_version
+
+    if Path(name).is_dir():
+        try:
+            return json.loads((Path(name) / "meta.json").read_text(encoding="utf-8")).get("version", "")
+        except (OSError, ValueError):
+            return ""
+    return get_package_version(name) or ""

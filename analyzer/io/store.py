@@ -1,0 +1,143 @@
+"""The layout of an output folder and the life of one run's staging area.
+
+::
+
+    OUT/<dataset>/run_date=YYYY-MM-DD/part-0.parquet   published datasets (hive partitions)
+    OUT/_state/manifest.parquet                        inputs already scored (analyzer.io.manifest)
+    OUT/_state/segments/<run_id>/<dataset>.parquet     rows each run scored, kept for re-use
+    OUT/_state/staging/<run_id>/                       a run in progress (never read by anyone)
+    OUT/_state/lock, OUT/_state/journal.json           one writer at a time; publish in progress
+
+Readers (pandas, DuckDB, Spark) skip folders starting with ``_``. A partition holds
+every input file whose manifest entry has that ``run_date``: the files first scored
+(or re-scored after a change) by runs on that date.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analyzer.errors import OutputError
+from analyzer.io.datasets import DatasetWriter, write_table
+from analyzer.io.lock import OutputLock
+from analyzer.io.manifest import Manifest, ManifestEntry
+from analyzer.io.publish import publish, roll_forward
+from analyzer.io.schemas import DATASETS, PER_FILE_DATASETS, SORT_KEYS
+
+STATE = "_state"
+PART = "part-0.parquet"
+
+
+class OutputStore:
+    def __init__(self, out: Path):
+        self.out = out
+        self.state = out / STATE
+
+    def lock(self, wait_seconds: float = 0.0) -> OutputLock:
+        return OutputLock(self.state / "lock", wait_seconds)
+
+    def recover(self, on_step: Callable[[str], None] | None = None) -> bool:
+        """Finish a publish a crash interrupted and drop abandoned staging; True if a publish was finished."""
+        finished = roll_forward(self.state, on_step)
+        shutil.rmtree(self.state / "staging", ignore_errors=True)
+        return finished
+
+    def manifest(self) -> Manifest:
+        return Manifest.load(self.state / "manifest.parquet")
+
+    def partition_path(self, dataset: str, run_date: str) -> Path:
+        return self.out / dataset / f"run_date={run_date}" / PART
+
+    def segment_folder(self, run_id: str) -> Path:
+        return self.state / "segments" / run_id
+
+    def collect_garbage(self, manifest: Manifest) -> None:
+        """Remove kept rows that no manifest entry points to any more."""
+        folder = self.state / "segments"
+        if folder.exists():
+            for segment in folder.iterdir():
+                if segment.name not in manifest.segments():
+                    shutil.rmtree(segment, ignore_errors=True)
+
+    def start_run(self, run_id: str, metadata: dict[str, str]) -> "RunStaging":
+        return RunStaging(self, run_id, metadata)
+
+
+class RunStaging:
+    """One run's work in progress: its kept rows, its partition files, its manifest."""
+
+    def __init__(self, store: OutputStore, run_id: str, metadata: dict[str, str]):
+        self.store, self.run_id, self.metadata = store, run_id, metadata
+        self.folder = store.state / "staging" / run_id
+        try:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write to output folder {store.out}: {exc.strerror or exc}") from None
+        self.writers = {name: DatasetWriter(self.folder / "segment" / f"{name}.parquet", name, DATASETS[name], metadata)
+                        for name in PER_FILE_DATASETS}
+        self.partitions: dict[str, Path] = {}
+
+    def __getitem__(self, dataset: str) -> DatasetWriter:
+        return self.writers[dataset]
+
+    def close_segment(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+    def _segment_file(self, segment: str, dataset: str) -> Path:
+        if segment == self.run_id:
+            return self.folder / "segment" / f"{dataset}.parquet"
+        return self.store.segment_folder(segment) / f"{dataset}.parquet"
+
+    def kept_rows(self, dataset: str, entries: list[ManifestEntry]) -> pa.Table:
+        """The rows of ``dataset`` for the input files of ``entries``, from whichever run scored each."""
+        by_segment: dict[str, set[str]] = defaultdict(set)
+        for entry in entries:
+            by_segment[entry.segment].add(entry.source_path)
+        schema = DATASETS[dataset]
+        tables = [pa.table({name: pa.array([], type=field.type) for name, field in zip(schema.names, schema)},
+                           schema=schema)]
+        for segment, paths in sorted(by_segment.items()):
+            path = self._segment_file(segment, dataset)
+            try:
+                table = pq.read_table(path, schema=schema)
+            except (OSError, pa.ArrowInvalid) as exc:
+                raise OutputError(f"kept rows {path} are missing or unreadable ({exc}); "
+                                  "run again with --full-refresh") from None
+            mask = pc.is_in(table["source_path"], value_set=pa.array(sorted(paths), type=pa.string()))
+            tables.append(table.filter(mask).replace_schema_metadata(None))
+        combined = pa.concat_tables(tables)
+        return combined.sort_by([(key, "ascending") for key in SORT_KEYS[dataset]])
+
+    def write_partition(self, dataset: str, table: pa.Table) -> None:
+        path = self.folder / "publish" / f"{dataset}.parquet"
+        write_table(table, path, self.metadata)
+        self.partitions[dataset] = path
+
+    def publish(self, manifest: Manifest, run_date: str, on_step: Callable[[str], None] | None = None) -> dict:
+        """Make the run visible: kept rows, then each dataset's partition, then the manifest."""
+        manifest_file = self.folder / "manifest.parquet"
+        manifest.write(manifest_file)
+        moves = [(self.folder / "segment", self.store.segment_folder(self.run_id))]
+        moves += [(path, self.store.partition_path(dataset, run_date)) for dataset, path in self.partitions.items()]
+        moves.append((manifest_file, self.store.state / "manifest.parquet"))
+        publish(self.store.state, moves, on_step)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.store.collect_garbage(manifest)
+        return {dataset: self.store.partition_path(dataset, run_date).parent for dataset in self.partitions}
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.discard()
+            except OSError:
+                pass  # the folder is removed below either way
+        shutil.rmtree(self.folder, ignore_errors=True)
