@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from analyzer.config import ConfigError
-from analyzer.nlp.spans import LABELS
+from analyzer.nlp.labels import LABELS
 
 SEVERITIES = ("low", "medium", "high", "critical")
 HEAD_CLASSES = {"tone": ("empathetic", "neutral", "curt", "hostile"), "blame": ("customer", "company", "none")}
