@@ -2,6 +2,7 @@
 
 import csv
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,7 +97,7 @@ def test_rerun_for_the_same_date_replaces_the_partition(tmp_path):
     run([SAMPLES / "sales"], tmp_path, CONFIG, run_date="2026-03-31")
     interactions = pd.read_parquet(tmp_path / "interactions")
     assert interactions["interaction_id"].is_unique
-    assert not (tmp_path / ".staging").exists()
+    assert not any((tmp_path / "_state" / "staging").glob("*"))
 
 
 def test_samples_cover_every_format_and_at_least_five_departments(sample_run):
@@ -107,3 +108,98 @@ def test_samples_cover_every_format_and_at_least_five_departments(sample_run):
         "parquet"}
     assert set(interactions["department"]) >= {"support", "billing", "collections", "sales", "agency"}
     assert interactions["relative_path"].nunique() >= 40
+
+
+INTENDED_VALUE = {"warm": 1, "neutral": 0, "curt": -1, "blaming": -2, "threatening": -3}
+
+
+def _scored_expectations(out):
+    interactions = pd.read_parquet(out / "interactions")
+    expected = pd.DataFrame(_expectations()).astype({"source_offset": int})
+    return expected.merge(interactions, on=["relative_path", "source_offset"], suffixes=("_expected", ""))
+
+
+def test_every_dataset_is_published_for_the_run_date(sample_run):
+    out, _ = sample_run
+    for dataset in ("interactions", "sentences", "departments", "flags", "errors"):
+        assert (out / dataset / "run_date=2026-03-31" / "part-0.parquet").is_file(), dataset
+
+
+def test_departments_rank_the_way_their_samples_were_written(sample_run):
+    out, _ = sample_run
+    merged = _scored_expectations(out)
+    written = merged[merged["intended_tone"] != "n/a"].assign(value=lambda f: f["intended_tone"].map(INTENDED_VALUE))
+    intended = written.groupby("department")["value"].agg(["mean", "size"])
+    intended = intended[intended["size"] >= 3].sort_values("mean", ascending=False)
+    departments = pd.read_parquet(out / "departments")
+    measured = departments[departments["level"] == "department"].set_index("department")["empathy_mean"]
+    assert list(measured[intended.index].sort_values(ascending=False).index) == list(intended.index)
+
+
+def test_the_lowest_department_is_reported_below_the_company(sample_run):
+    out, _ = sample_run
+    departments = pd.read_parquet(out / "departments")
+    agency = departments[(departments["level"] == "department") & (departments["department"] == "agency")].iloc[0]
+    assert agency["gap_to_company"] < -15 and agency["gap_verdict"] == "below company"
+    assert agency["empathy_ci_low"] <= agency["empathy_mean"] <= agency["empathy_ci_high"]
+
+
+def test_flags_include_every_sample_that_blames_or_threatens_a_customer(sample_run):
+    out, _ = sample_run
+    merged = _scored_expectations(out)
+    should = merged[(merged["blames_customer"] == "yes") | (merged["threatens"] == "yes")]
+    assert len(should) >= 15
+    assert should["flagged"].all(), list(should.loc[~should["flagged"], "relative_path"])
+
+
+def test_no_warm_sample_is_flagged(sample_run):
+    out, _ = sample_run
+    merged = _scored_expectations(out)
+    warm = merged[merged["intended_tone"] == "warm"]
+    assert not warm["flagged"].any(), list(warm.loc[warm["flagged"], "relative_path"])
+
+
+def test_flag_evidence_offsets_point_at_the_quoted_words(sample_run):
+    out, _ = sample_run
+    turns = pd.read_parquet(out / "interactions").set_index("interaction_id")["turns"]
+    flags = pd.read_parquet(out / "flags")
+    assert len(flags) > 0
+    for flag in flags.itertuples():
+        for evidence in flag.evidence:
+            text = turns[flag.interaction_id][evidence["turn_index"]]["text"]
+            assert text[evidence["start"]:evidence["end"]] == evidence["text"]
+
+
+def test_sentence_offsets_point_into_the_turn_text(sample_run):
+    out, _ = sample_run
+    turns = pd.read_parquet(out / "interactions").set_index("interaction_id")["turns"]
+    for sentence in pd.read_parquet(out / "sentences").itertuples():
+        turn = turns[sentence.interaction_id][sentence.turn_index]
+        assert turn["role"] == "company"
+        assert turn["text"][sentence.start:sentence.end] == sentence.text
+
+
+def test_inbound_and_internal_messages_get_no_score(sample_run):
+    out, _ = sample_run
+    interactions = pd.read_parquet(out / "interactions")
+    not_to_customers = interactions[interactions["direction"].isin(["inbound", "internal"])]
+    assert len(not_to_customers) >= 3
+    assert not_to_customers["empathy_score"].isna().all() and not not_to_customers["applicable"].any()
+
+
+def test_scores_stay_within_0_and_100(sample_run):
+    out, _ = sample_run
+    scores = pd.read_parquet(out / "interactions")["empathy_score"].dropna()
+    assert len(scores) >= 40 and scores.between(0, 100).all()
+
+
+def test_second_run_over_unchanged_samples_scores_nothing(sample_run):
+    out, _ = sample_run
+    before = {p: p.read_bytes() for p in out.rglob("part-0.parquet")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "analyzer", "run", str(SAMPLES), "--out", str(out), "--config", str(CONFIG),
+         "--run-date", "2026-03-31", "--json"], capture_output=True, text=True, timeout=300)
+    summary = json.loads(completed.stdout)
+    assert completed.returncode == 0 and summary["files_scored"] == 0 and not summary["published"]
+    assert summary["files_unchanged"] == summary["files_seen"] > 40
+    assert {p: p.read_bytes() for p in out.rglob("part-0.parquet")} == before
