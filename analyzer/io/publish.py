@@ -48,16 +48,14 @@ def fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def publish(state: Path, moves: list[tuple[Path, Path]], on_step: Callable[[str], None] | None = None) -> None:
-    """Write the journal for ``moves`` (source -> target, in order), then carry them out."""
+def write_journal(state: Path, moves: list[tuple[Path, Path]]) -> None:
+    """The commit point: once the journal for ``moves`` (source -> target, in order) is on
+    disk, the publish will complete, now or in the next run."""
     for source, _ in moves:
         if source.is_file():
             fsync_file(source)  # the data is on disk before any rename points at it
     record = {"moves": [[str(source), str(target)] for source, target in moves]}
     write_atomically(state / JOURNAL, json.dumps(record, indent=1).encode())
-    if on_step:
-        on_step("journal written")
-    roll_forward(state, on_step)
 
 
 def roll_forward(state: Path, on_step: Callable[[str], None] | None = None) -> bool:

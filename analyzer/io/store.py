@@ -28,7 +28,7 @@ from analyzer.errors import OutputError
 from analyzer.io.datasets import DatasetWriter, write_table
 from analyzer.io.lock import OutputLock
 from analyzer.io.manifest import Manifest, ManifestEntry
-from analyzer.io.publish import publish, roll_forward
+from analyzer.io import publish
 from analyzer.io.schemas import DATASETS, PER_FILE_DATASETS, SORT_KEYS
 
 STATE = "_state"
@@ -45,7 +45,7 @@ class OutputStore:
 
     def recover(self, on_step: Callable[[str], None] | None = None) -> bool:
         """Finish a publish a crash interrupted and drop abandoned staging; True if a publish was finished."""
-        finished = roll_forward(self.state, on_step)
+        finished = publish.roll_forward(self.state, on_step)
         shutil.rmtree(self.state / "staging", ignore_errors=True)
         return finished
 
@@ -129,12 +129,18 @@ class RunStaging:
         moves = [(self.folder / "segment", self.store.segment_folder(self.run_id))]
         moves += [(path, self.store.partition_path(dataset, run_date)) for dataset, path in self.partitions.items()]
         moves.append((manifest_file, self.store.state / "manifest.parquet"))
-        publish(self.store.state, moves, on_step)
+        publish.write_journal(self.store.state, moves)
+        if on_step:
+            on_step("journal written")
+        publish.roll_forward(self.store.state, on_step)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.store.collect_garbage(manifest)
         return {dataset: self.store.partition_path(dataset, run_date).parent for dataset in self.partitions}
 
     def abort(self) -> None:
+        """Drop the run's work, unless it is already committed (the next run finishes publishing it)."""
+        if (self.store.state / publish.JOURNAL).exists():
+            return  # committed: the journal points into this staging folder
         for writer in self.writers.values():
             try:
                 writer.discard()
