@@ -83,3 +83,47 @@ def test_json_summary_is_one_json_object(tmp_path):
 def test_quiet_run_prints_nothing_on_success(tmp_path):
     result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet")
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_json_log_format_writes_one_json_object_per_line(tmp_path):
+    from click.testing import CliRunner
+
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    result = runner.invoke(cli, ["run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet",
+                                 "--log-format", "json"])
+    events = [json.loads(line)["event"] for line in result.stderr.splitlines()]
+    assert result.exit_code == 0 and events[0] == "planned" and events[-1] == "finished"
+
+
+def test_a_second_run_over_the_same_input_says_there_is_nothing_to_score(tmp_path):
+    _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0 and result.output.startswith("nothing to score")
+
+
+def test_full_refresh_scores_again(tmp_path):
+    _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--full-refresh", "--json")
+    assert json.loads(result.output)["files_scored"] > 0
+
+
+def test_run_on_a_locked_output_exits_4_with_one_line(tmp_path):
+    from analyzer.io.store import OutputStore
+
+    with OutputStore(tmp_path / "out").lock():
+        result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 4 and result.output.startswith("Error: another run")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_invalid_flag_rule_in_config_exits_2_before_any_work(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[flags.threat]\nseverity = "urgent"\n')
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--config", str(config))
+    assert result.exit_code == 2 and "severity must be one of" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_summary_shows_the_department_comparison(tmp_path):
+    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(SAMPLES / "analyzer.toml"))
+    assert "verdict" in result.output and "(company)" in result.output and "flagged for review" in result.output

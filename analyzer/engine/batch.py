@@ -113,25 +113,19 @@ def score_batch(items: list[Interaction], scorer: Scorer, run_id: str) -> BatchR
                                               "direction": [i.direction for i in items],
                                               "sides_known": [all(t.role != "unknown" for t in i.turns)
                                                               for i in items]}),
-                                sentences, scorer.min_company_words).set_index("interaction_id")
+                                sentences, scorer.min_company_words)
     flags = find_flags(sentences, scorer.rules)
-    summary = flag_summary(flags).set_index("interaction_id")
+    summary = {row["interaction_id"]: row for row in flag_summary(flags).to_dict("records")}
     by_id = {item.interaction_id: item for item in items}
-    for item in items:
-        score = scores.loc[item.interaction_id]
-        flagged = item.interaction_id in summary.index
+    for item, score in zip(items, _records(scores)):
+        flagged = summary.get(item.interaction_id)
         row = interaction_row(item, run_id)
+        row.update({key: value for key, value in score.items() if key != "interaction_id"})
         row.update({
-            "empathy_score": None if pd.isna(score["empathy_score"]) else float(score["empathy_score"]),
-            "applicable": bool(score["applicable"]),
-            "not_applicable_reason": None if pd.isna(score["not_applicable_reason"]) else score["not_applicable_reason"],
-            **{name: int(score[name]) for name in ("n_sentences", "n_company_words", "n_empathetic", "n_curt",
-                                                   "n_hostile", "n_customer_blame", "n_company_blame",
-                                                   "n_apologies", "n_threats")},
-            "flagged": flagged,
-            "flag_reasons": list(summary.loc[item.interaction_id, "flag_reasons"]) if flagged else [],
-            "max_flag_severity": summary.loc[item.interaction_id, "max_severity"] if flagged else None,
-            "n_flags": int(summary.loc[item.interaction_id, "n_flags"]) if flagged else 0,
+            "flagged": flagged is not None,
+            "flag_reasons": list(flagged["flag_reasons"]) if flagged else [],
+            "max_flag_severity": flagged["max_severity"] if flagged else None,
+            "n_flags": int(flagged["n_flags"]) if flagged else 0,
             "model_version": scorer.model_version,
         })
         out.interactions.append(row)

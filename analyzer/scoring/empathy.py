@@ -64,50 +64,44 @@ def sentence_weight(valence: pd.Series) -> pd.Series:
     return 1.0 + SALIENCE_WEIGHT * valence.abs()
 
 
-def score_from_valences(valence: np.ndarray, weight: np.ndarray) -> float:
-    return round(float(50.0 + 50.0 * np.average(valence, weights=weight)), 2)
-
-
 def interaction_scores(interactions: pd.DataFrame, sentences: pd.DataFrame, min_company_words: int) -> pd.DataFrame:
     """One row per interaction (``interaction_id``, ``direction``, ``sides_known``): score, applicability, counts.
 
     ``sentences`` holds the company-side sentences with ``valence`` and ``weight``.
     """
-    rows = []
-    by_interaction = dict(tuple(sentences.groupby("interaction_id", sort=False))) if not sentences.empty else {}
-    for interaction_id, direction, sides_known in zip(interactions["interaction_id"], interactions["direction"],
-                                                      interactions["sides_known"]):
-        own = by_interaction.get(interaction_id)
-        rows.append(_score_one(interaction_id, direction, sides_known, own, min_company_words))
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    result = interactions[["interaction_id"]].copy()
+    counts = _sentence_counts(sentences)
+    result = result.merge(counts, on="interaction_id", how="left")
+    for column in _COUNTS:
+        result[column] = result[column].fillna(0).astype(int)
+    direction, sides_known = interactions["direction"].to_numpy(), interactions["sides_known"].to_numpy()
+    reason = np.select(
+        [np.isin(direction, ("inbound", "internal")), (result["n_sentences"] == 0) & sides_known,
+         result["n_sentences"] == 0, result["n_company_words"] < min_company_words],
+        [direction, "no_company_text", "sides_unknown", "too_short"], default="")
+    result["applicable"] = reason == ""
+    result["not_applicable_reason"] = [value or None for value in reason]
+    result["empathy_score"] = [score if ok else None for score, ok in zip(result["raw_score"], result["applicable"])]
+    return result[SCORE_COLUMNS]
 
 
-_EMPTY_COUNTS = {"n_sentences": 0, "n_company_words": 0, "n_empathetic": 0, "n_curt": 0, "n_hostile": 0,
-                 "n_customer_blame": 0, "n_company_blame": 0, "n_apologies": 0, "n_threats": 0}
-SCORE_COLUMNS = ["interaction_id", "empathy_score", "applicable", "not_applicable_reason", *_EMPTY_COUNTS]
+_COUNTS = ("n_sentences", "n_company_words", "n_empathetic", "n_curt", "n_hostile", "n_customer_blame",
+           "n_company_blame", "n_apologies", "n_threats")
+SCORE_COLUMNS = ["interaction_id", "empathy_score", "applicable", "not_applicable_reason", *_COUNTS]
 
 
-def _score_one(interaction_id: str, direction: str, sides_known: bool, own: pd.DataFrame | None,
-               min_company_words: int) -> dict:
-    row = {"interaction_id": interaction_id, **_EMPTY_COUNTS, "empathy_score": None, "applicable": False,
-           "not_applicable_reason": None}
-    if own is not None and not own.empty:
-        labels = own["spans"].map(span_labels)
-        row.update(
-            n_sentences=len(own), n_company_words=int(own["n_words"].sum()),
-            n_empathetic=int((own["tone"] == "empathetic").sum()), n_curt=int((own["tone"] == "curt").sum()),
-            n_hostile=int((own["tone"] == "hostile").sum()),
-            n_customer_blame=int((own["blame"] == "customer").sum()),
-            n_company_blame=int((own["blame"] == "company").sum()),
-            n_apologies=int(labels.map(lambda found: "APOLOGY" in found).sum()),
-            n_threats=int(labels.map(lambda found: "THREAT" in found).sum()))
-    if direction in ("inbound", "internal"):
-        row["not_applicable_reason"] = direction
-    elif row["n_sentences"] == 0:
-        row["not_applicable_reason"] = "no_company_text" if sides_known else "sides_unknown"
-    elif row["n_company_words"] < min_company_words:
-        row["not_applicable_reason"] = "too_short"
-    else:
-        row["applicable"] = True
-        row["empathy_score"] = score_from_valences(own["valence"].to_numpy(), own["weight"].to_numpy())
-    return row
+def _sentence_counts(sentences: pd.DataFrame) -> pd.DataFrame:
+    if sentences.empty:
+        return pd.DataFrame(columns=["interaction_id", *_COUNTS, "raw_score"])
+    labels = sentences["spans"].map(span_labels)
+    frame = pd.DataFrame({
+        "interaction_id": sentences["interaction_id"], "n_sentences": 1, "n_company_words": sentences["n_words"],
+        "n_empathetic": sentences["tone"] == "empathetic", "n_curt": sentences["tone"] == "curt",
+        "n_hostile": sentences["tone"] == "hostile", "n_customer_blame": sentences["blame"] == "customer",
+        "n_company_blame": sentences["blame"] == "company",
+        "n_apologies": labels.map(lambda found: "APOLOGY" in found),
+        "n_threats": labels.map(lambda found: "THREAT" in found),
+        "weighted": sentences["valence"] * sentences["weight"], "weight": sentences["weight"]})
+    grouped = frame.groupby("interaction_id", sort=False).sum()
+    grouped["raw_score"] = (50.0 + 50.0 * grouped["weighted"] / grouped["weight"]).round(2)
+    return grouped.drop(columns=["weighted", "weight"]).reset_index()

@@ -68,11 +68,15 @@ def _longest_first(found: list[tuple[int, int, str]]) -> list[tuple[int, int, st
 
 def find_flags(sentences: pd.DataFrame, rules: tuple[FlagRule, ...]) -> pd.DataFrame:
     """One row per (interaction, rule) that fired, with every piece of evidence in order."""
+    by_interaction: dict[str, list] = {}
+    if not sentences.empty:
+        ordered = sentences.sort_values(["turn_index", "sentence_index"], kind="stable")
+        for sentence in ordered.itertuples(index=False):
+            by_interaction.setdefault(sentence.interaction_id, []).append(sentence)
     rows = []
-    for interaction_id, own in (sentences.groupby("interaction_id", sort=False) if not sentences.empty else []):
-        ordered = own.sort_values(["turn_index", "sentence_index"])
+    for interaction_id, own in by_interaction.items():
         for rule in rules:
-            hits = [hit for sentence in ordered.itertuples(index=False) for hit in sentence_hits(sentence, rule)]
+            hits = [hit for sentence in own for hit in sentence_hits(sentence, rule)]
             if not hits:
                 continue
             rows.append({"flag_id": flag_id(interaction_id, rule.name), "interaction_id": interaction_id,
