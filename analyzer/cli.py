@@ -57,8 +57,15 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         reporter = JsonReporter()
     else:
         reporter = Reporter() if quiet else TextReporter()
-    result = _call(run, inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
-                   wait_seconds=wait_seconds, reporter=reporter)
+    try:
+        result = run(inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
+                     wait_seconds=wait_seconds, reporter=reporter)
+    except AnalyzerError as exc:
+        if log_format == "json":
+            JsonReporter().event("failed", level="error", message=str(exc), exit_code=exc.exit_code)
+        else:
+            click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     if as_json:
         click.echo(json.dumps(result.summary.to_dict(), sort_keys=True, default=str))
     elif not quiet and log_format == "text":

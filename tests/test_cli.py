@@ -127,3 +127,12 @@ def test_invalid_flag_rule_in_config_exits_2_before_any_work(tmp_path):
 def test_summary_shows_the_department_comparison(tmp_path):
     result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(SAMPLES / "analyzer.toml"))
     assert "verdict" in result.output and "(company)" in result.output and "flagged for review" in result.output
+
+
+def test_a_failed_run_logs_one_json_error_line_in_json_log_format(tmp_path):
+    from analyzer.io.store import OutputStore
+
+    with OutputStore(tmp_path / "out").lock():
+        result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--log-format", "json")
+    record = json.loads(result.output.strip().splitlines()[-1])
+    assert result.exit_code == 4 and record["event"] == "failed" and record["level"] == "error"

@@ -57,6 +57,7 @@ class JsonReporter(Reporter):
     def event(self, name: str, **fields) -> None:
         if name in self.QUIET_EVENTS:
             return
-        record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                  "level": "warning" if name == "file_failed" else "info", "event": name, **fields}
+        level = fields.pop("level", "warning" if name == "file_failed" else "info")
+        record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "level": level,
+                  "event": name, **fields}
         print(json.dumps(record, sort_keys=True, default=str), file=self.stream, flush=True)
