@@ -203,3 +203,16 @@ def test_second_run_over_unchanged_samples_scores_nothing(sample_run):
     assert completed.returncode == 0 and summary["files_scored"] == 0 and not summary["published"]
     assert summary["files_unchanged"] == summary["files_seen"] > 40
     assert {p: p.read_bytes() for p in out.rglob("part-0.parquet")} == before
+
+
+def test_duckdb_reads_the_review_queue_with_the_run_date_partition(sample_run):
+    import duckdb
+
+    out, _ = sample_run
+    rows = duckdb.sql(f"""
+        SELECT relative_path, rule, severity, evidence[1].text AS words, run_date
+        FROM read_parquet('{out}/flags/*/*.parquet', hive_partitioning = true)
+        WHERE department IN ('collections', 'agency')
+        ORDER BY severity = 'critical' DESC, severity = 'high' DESC""").fetchall()
+    assert rows and rows[0][2] == "critical" and all(str(r[4]) == "2026-03-31" for r in rows)
+    assert all(words for _, _, _, words, _ in rows)
