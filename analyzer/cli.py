@@ -34,11 +34,14 @@ def cli():
 @click.option("--full-refresh", is_flag=True, help="Score every input again, even those the manifest has seen.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for another run on the same --out to finish before giving up (exit 4).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that read and score files in parallel (each loads the models once).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a progress bar on a terminal; json: one JSON log line per event on stderr.")
-def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, quiet, as_json, log_format):
+def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, workers, quiet, as_json,
+                log_format):
     """Score new or changed INPUT files and folders and publish the datasets under --out.
 
     The first folder under each INPUT names the department
@@ -59,7 +62,7 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         reporter = Reporter() if quiet else TextReporter()
     try:
         result = run(inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
-                     wait_seconds=wait_seconds, reporter=reporter)
+                     wait_seconds=wait_seconds, workers=workers, reporter=reporter)
     except AnalyzerError as exc:
         if log_format == "json":
             JsonReporter().event("failed", level="error", message=str(exc), exit_code=exc.exit_code)

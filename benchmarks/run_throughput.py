@@ -2,7 +2,7 @@
 `analyzer.run` three ways: a first run (read, tag, score, publish everything), a re-run over the
 unchanged drop (the manifest says nothing changed), and a re-run after one file changed.
 
-    python benchmarks/run_throughput.py --copies 20
+    python benchmarks/run_throughput.py --copies 20 [--workers N]
 
 Model loading is timed separately (once per process). Prints one JSON line: files,
 interactions, sentences, seconds and files/s per phase, and peak RSS (MiB).
@@ -39,15 +39,16 @@ def make_drop(drop: Path, copies: int) -> None:
                 shutil.copyfile(path, target)
 
 
-def timed(drop: Path, out: Path) -> tuple[float, object]:
+def timed(drop: Path, out: Path, workers: int = 1) -> tuple[float, object]:
     started = time.perf_counter()
-    result = run([drop], out, CONFIG, run_date="2026-03-31")
+    result = run([drop], out, CONFIG, run_date="2026-03-31", workers=workers)
     return time.perf_counter() - started, result.summary
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20, help="how many copies of the sample drop to read")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes for the first run")
     args = parser.parse_args()
     started = time.perf_counter()
     Scorer.from_config(load_config(CONFIG))
@@ -55,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         drop, out = Path(tmp) / "drop", Path(tmp) / "out"
         make_drop(drop, args.copies)
-        first_seconds, first = timed(drop, out)
+        first_seconds, first = timed(drop, out, args.workers)
         unchanged_seconds, unchanged = timed(drop, out)
         changed = next(drop.rglob("*.eml"))
         changed.write_bytes(changed.read_bytes() + b"\nThanks again for your patience.\n")
@@ -64,7 +65,7 @@ def main() -> None:
 
         sentences = len(pd.read_parquet(out / "sentences"))
     print(json.dumps({
-        "copies": args.copies, "files": first.files_seen, "interactions": first.interactions, "sentences": sentences,
+        "copies": args.copies, "workers": args.workers, "files": first.files_seen, "interactions": first.interactions, "sentences": sentences,
         "cpu_count": os.cpu_count(), "model_load_s": round(load_seconds, 2),
         "first_run_s": round(first_seconds, 2), "first_run_files_per_s": round(first.files_seen / first_seconds, 1),
         "first_run_interactions_per_s": round(first.interactions / first_seconds, 1),

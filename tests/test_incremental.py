@@ -141,3 +141,9 @@ def test_card_numbers_never_reach_the_outputs(tmp_path):
     for path in (tmp_path / "out").rglob("*.parquet"):
         assert b"4111 1111 1111 1111" not in pq.read_table(path).to_pandas().to_csv().encode()
     assert pd.read_parquet(tmp_path / "out" / "interactions")["masked_card_numbers"].tolist() == [1]
+
+
+def test_worker_processes_publish_the_same_bytes_as_one_process(drop, tmp_path):
+    run([drop], tmp_path / "one", CONFIG, run_date="2026-04-01")
+    run([drop], tmp_path / "two", CONFIG, run_date="2026-04-01", workers=2)
+    assert _published(tmp_path / "one") == _published(tmp_path / "two")

@@ -10,32 +10,32 @@ byte follow from its inputs) and atomic (see ``analyzer.io.publish``).
 from __future__ import annotations
 
 import hashlib
-import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
 from analyzer import __version__
 from analyzer.config import Config, load_config
-from analyzer.engine.batch import BatchRows, Scorer, score_batch, scoring_key
+from analyzer.engine.batch import Scorer, scoring_key
 from analyzer.engine.progress import Reporter
-from analyzer.engine.rows import error_row
 from analyzer.engine.summary import RunSummary
-from analyzer.errors import InputFileError, UsageError
-from analyzer.ingest.masking import mask_interaction
-from analyzer.ingest.reader import read_source
-from analyzer.ingest.records import Interaction
+from analyzer.engine.workers import (ChunkResult, FileOutcome, PlannedFile, chunks, init_worker, score_chunk,
+                                     score_chunk_in_worker)
+from analyzer.errors import UsageError
 from analyzer.ingest.source import SourceFile, check_inputs, discover
 from analyzer.io.datasets import to_table
-from analyzer.io.manifest import Manifest, ManifestEntry
+from analyzer.io.manifest import ManifestEntry
 from analyzer.io.schemas import DEPARTMENTS, PER_FILE_DATASETS, SCHEMA_VERSION
 from analyzer.io.store import OutputStore, RunStaging
 from analyzer.scoring.aggregate import aggregate
 
-BATCH_INTERACTIONS = 64  # interactions tagged together (spaCy nlp.pipe and one model call)
+FILES_PER_CHUNK = 32
+FILES_PER_WORKER_CHUNK = 8  # small enough to keep every worker busy to the end
 _HASH_CHUNK = 1 << 20
 
 
@@ -47,17 +47,6 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         return self.summary.exit_code
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    source: SourceFile
-    content_sha256: str
-    size_bytes: int
-
-    @property
-    def key(self) -> str:
-        return str(self.source.path)
 
 
 def file_sha256(path: Path) -> str:
@@ -78,7 +67,7 @@ def run_id_for(run_date: str, key: str, planned: list[PlannedFile]) -> str:
 
 def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Path | None = None, *,
         run_date: str | None = None, full_refresh: bool = False, wait_seconds: float = 0.0,
-        reporter: Reporter | None = None) -> RunResult:
+        workers: int = 1, reporter: Reporter | None = None) -> RunResult:
     """Score every new or changed input under ``inputs`` and publish the run's datasets under ``out``."""
     if not isinstance(config, Config):
         config = load_config(config)
@@ -86,6 +75,8 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
     roots = [root.absolute() for root in check_inputs(list(inputs))]
     run_date = run_date or datetime.now(timezone.utc).date().isoformat()
     _check_run_date(run_date)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, but {out} is a file")
@@ -97,13 +88,13 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
             if store.recover(lambda step: reporter.event("step", step=step)):
                 summary.recovered = True
                 reporter.event("recovered")
-            return _run_locked(roots, store, config, run_date, full_refresh, summary, reporter)
+            return _run_locked(roots, store, config, run_date, full_refresh, workers, summary, reporter)
     finally:
         reporter.close()
 
 
 def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date: str, full_refresh: bool,
-                summary: RunSummary, reporter: Reporter) -> RunResult:
+                workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
     manifest = store.manifest()
     key = scoring_key(config)
     to_score: list[PlannedFile] = []
@@ -132,7 +123,7 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date:
                 "model_version": scorer.model_version, "scoring_key": key}
     staging = store.start_run(summary.run_id, metadata)
     try:
-        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter)
+        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter, workers)
         staging.close_segment()
         updated = manifest.updated(entries)
         _build_partitions(staging, updated.for_run_date(run_date), scorer, config, summary)
@@ -153,50 +144,50 @@ def _plan(source: SourceFile) -> PlannedFile | None:
 
 
 def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, staging: RunStaging, run_date: str,
-                 key: str, summary: RunSummary, reporter: Reporter) -> list[ManifestEntry]:
-    entries, pending = [], []
-    for item in planned:
-        interactions, errors = _read(item.source, config)
-        for error in errors:
-            staging["errors"].add(error_row(item.source, error, summary.run_id, scorer.model_version))
-            summary.count_error(item.source.relative_path, error)
-            reporter.event("file_failed", path=item.source.relative_path, kind=error.kind, message=error.message,
-                           offset=error.offset)
-        summary.files_failed += bool(errors)
-        for interaction in interactions:
-            summary.count_interaction(interaction)
-        pending += interactions
-        if len(pending) >= BATCH_INTERACTIONS:
-            _write_batch(score_batch(pending, scorer, summary.run_id), staging, summary)
-            pending = []
-        # a file that could not be hashed has an empty hash: it never matches, so it is retried next run
-        entries.append(ManifestEntry(
-            source_path=item.key, relative_path=item.source.relative_path, content_sha256=item.content_sha256,
-            size_bytes=item.size_bytes, scoring_key=key, run_date=run_date, segment=summary.run_id,
-            n_interactions=len(interactions), n_errors=len(errors)))
-        summary.files_scored += 1
-        reporter.event("file_scored", path=item.source.relative_path)
-    _write_batch(score_batch(pending, scorer, summary.run_id), staging, summary)
+                 key: str, summary: RunSummary, reporter: Reporter, workers: int) -> list[ManifestEntry]:
+    entries = []
+    for result in _chunk_results(planned, config, scorer, summary.run_id, workers):
+        for dataset in ("interactions", "sentences", "flags"):
+            for row in getattr(result.rows, dataset):
+                staging[dataset].add(row)
+        for row in result.error_rows:
+            staging["errors"].add(row)
+        summary.count_scores(result.rows.interactions)
+        for outcome in result.files:
+            entries.append(_record_file(outcome, summary, reporter, run_date, key))
     return entries
 
 
-def _read(source: SourceFile, config: Config) -> tuple[list[Interaction], list[InputFileError]]:
-    interactions, errors = [], []
-    for item in read_source(source, config):
-        if isinstance(item, InputFileError):
-            errors.append(item)
-        else:
-            if config.mask_card_numbers:
-                mask_interaction(item)
-            interactions.append(item)
-    return interactions, errors
+def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
+                   workers: int) -> Iterator[ChunkResult]:
+    if workers <= 1:
+        for chunk in chunks(planned, FILES_PER_CHUNK):
+            yield score_chunk(chunk, config, scorer, run_id)
+        return
+    # spawn, not fork: the parent's BLAS/OpenMP threads do not survive a fork reliably
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(config,)) as pool:
+        work = chunks(planned, FILES_PER_WORKER_CHUNK)
+        yield from pool.map(score_chunk_in_worker, work, [run_id] * len(work))
 
 
-def _write_batch(rows: BatchRows, staging: RunStaging, summary: RunSummary) -> None:
-    for dataset in ("interactions", "sentences", "flags"):
-        for row in getattr(rows, dataset):
-            staging[dataset].add(row)
-    summary.count_scores(rows.interactions)
+def _record_file(outcome: FileOutcome, summary: RunSummary, reporter: Reporter, run_date: str,
+                 key: str) -> ManifestEntry:
+    planned = outcome.planned
+    for error in outcome.errors:
+        summary.count_error(planned.source.relative_path, error)
+        reporter.event("file_failed", path=planned.source.relative_path, kind=error.kind, message=error.message,
+                       offset=error.offset)
+    summary.files_failed += bool(outcome.errors)
+    for interaction in outcome.interactions:
+        summary.count_interaction(interaction)
+    summary.files_scored += 1
+    reporter.event("file_scored", path=planned.source.relative_path)
+    # a file that could not be hashed has an empty hash: it never matches, so it is retried next run
+    return ManifestEntry(
+        source_path=planned.key, relative_path=planned.source.relative_path, content_sha256=planned.content_sha256,
+        size_bytes=planned.size_bytes, scoring_key=key, run_date=run_date, segment=summary.run_id,
+        n_interactions=len(outcome.interactions), n_errors=len(outcome.errors))
 
 
 def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer: Scorer, config: Config,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from analyzer.config import UNASSIGNED
 from analyzer.errors import EXIT_INPUT_ERRORS, EXIT_OK, InputFileError
 from analyzer.ingest.records import Interaction
+
+if TYPE_CHECKING:
+    from analyzer.engine.workers import FileError, SeenInteraction
 
 _MAX_ERROR_EXAMPLES = 8
 
@@ -47,7 +51,7 @@ class RunSummary:
     def exit_code(self) -> int:
         return EXIT_INPUT_ERRORS if self.errors else EXIT_OK
 
-    def count_interaction(self, item: Interaction) -> None:
+    def count_interaction(self, item: Interaction | SeenInteraction) -> None:
         self.interactions += 1
         self.by_department_channel[(item.department, item.channel)] += 1
         self.by_direction[item.direction] += 1
@@ -59,7 +63,7 @@ class RunSummary:
             self.flagged += row["flagged"]
             self.flags_by_rule.update(row["flag_reasons"])
 
-    def count_error(self, path: str, error: InputFileError) -> None:
+    def count_error(self, path: str, error: InputFileError | FileError) -> None:
         self.errors_by_kind[error.kind] += 1
         if len(self.error_examples) < _MAX_ERROR_EXAMPLES:
             where = path if error.offset is None else f"{path} [{error.offset}]"
