@@ -136,3 +136,9 @@ def test_a_failed_run_logs_one_json_error_line_in_json_log_format(tmp_path):
         result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--log-format", "json")
     record = json.loads(result.output.strip().splitlines()[-1])
     assert result.exit_code == 4 and record["event"] == "failed" and record["level"] == "error"
+
+
+def test_an_empty_input_folder_says_no_files_were_found(tmp_path):
+    (tmp_path / "drop").mkdir()
+    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0 and result.output.startswith("no input files found")

@@ -95,6 +95,9 @@ class RunSummary:
 
 def render(summary: RunSummary) -> str:
     """Plain text, one screen: totals, a department x channel table, errors by kind."""
+    if not summary.published and summary.files_seen == 0:
+        return (f"no input files found ({summary.files_skipped} skipped by [input] exclude); "
+                f"nothing published to {summary.out}")
     if not summary.published:
         return (f"nothing to score: {summary.files_unchanged} of {summary.files_seen} file(s) unchanged since "
                 f"they were scored ({summary.files_skipped} skipped by [input] exclude); "
