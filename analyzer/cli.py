@@ -180,6 +180,87 @@ def evaluate_command(model_dir, label_files, split, spacy_model, as_json):
     click.echo(json.dumps(report, sort_keys=True) if as_json else render_evaluation(report))
 
 
+@cli.group("review", context_settings=CONTEXT)
+def review_group():
+    """The review queue of flagged messages, and reviewers' verdicts on them.
+
+    \b
+    Example:
+        analyzer review queue --out out --department collections --csv queue.csv
+        analyzer review record 3f2a9c... --out out --verdict confirmed --reviewer "A. Jones"
+        analyzer review import queue.csv --out out --reviewer "A. Jones"
+    """
+
+
+@review_group.command("queue", context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--run-date", help="Only flags published in this partition (YYYY-MM-DD).")
+@click.option("--department", "departments", multiple=True, help="Only these departments (repeatable).")
+@click.option("--min-severity", type=click.Choice(["low", "medium", "high", "critical"]), default="low",
+              show_default=True)
+@click.option("--all", "include_reviewed", is_flag=True, help="Include flags that already have a verdict.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the queue to a CSV file (fill in verdict, reviewer, note; then 'analyzer review import').")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per flag.")
+def review_queue_command(out, run_date, departments, min_severity, include_reviewed, csv_path, as_json):
+    """List flags waiting for a verdict, most severe first, with the exact words in [brackets]."""
+    from analyzer.engine.review import review_queue
+
+    queue = _call(review_queue, out, run_date=run_date, departments=tuple(departments), min_severity=min_severity,
+                  include_reviewed=include_reviewed)
+    if csv_path:
+        queue.to_csv(csv_path, index=False)
+        click.echo(f"{len(queue)} flag(s) written to {csv_path}")
+    elif as_json:
+        for row in queue.to_dict("records"):
+            click.echo(json.dumps({k: (None if v != v else v) for k, v in row.items()}, default=str))
+    else:
+        click.echo(_render_queue(queue))
+
+
+def _render_queue(queue) -> str:
+    if queue.empty:
+        return "no flags waiting for review"
+    lines = []
+    for row in queue.itertuples():
+        lines.append(f"[{row.severity}] {row.rule}  {row.relative_path}"
+                     f"{f' [{row.source_offset}]' if row.source_offset else ''}  ({row.department}, {row.channel})"
+                     f"  flag {row.flag_id}" + (f"  verdict: {row.verdict}" if row.verdict == row.verdict
+                                                 and row.verdict else ""))
+        for context in row.context.split(" | "):
+            lines.append(f"    {context}")
+        lines.append(f"    why: {row.reasons}")
+    lines.append(f"\n{len(queue)} flag(s)")
+    return "\n".join(lines)
+
+
+@review_group.command("record", context_settings=CONTEXT)
+@click.argument("flag_ids", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--verdict", required=True, type=click.Choice(["confirmed", "dismissed"]),
+              help="confirmed: the flag is right; dismissed: a false alarm.")
+@click.option("--reviewer", required=True, help="Who decided.")
+@click.option("--note", help="Why, for the record.")
+def review_record_command(flag_ids, out, verdict, reviewer, note):
+    """Record a verdict on one or more flags (by flag id)."""
+    from analyzer.engine.review import record_verdicts
+
+    count = _call(record_verdicts, out, list(flag_ids), verdict, reviewer, note)
+    click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+
+
+@review_group.command("import", context_settings=CONTEXT)
+@click.argument("csv_path", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--reviewer", help="Reviewer for rows whose reviewer column is empty.")
+def review_import_command(csv_path, out, reviewer):
+    """Record the verdicts filled into a CSV exported with 'analyzer review queue --csv'."""
+    from analyzer.engine.review import import_verdicts
+
+    count = _call(import_verdicts, out, csv_path, reviewer)
+    click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+
+
 def _call(function, *args, **kwargs):
     """Run an API call; turn a domain error into one line on stderr and its exit code."""
     try:

@@ -77,10 +77,10 @@ def test_wrong_type_in_a_nested_span_is_rejected_naming_the_column():
 def test_every_column_of_every_dataset_is_documented():
     from pathlib import Path
 
-    from analyzer.io.schemas import DATASETS
+    from analyzer.io.schemas import DATASETS, REVIEWS
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "outputs.md").read_text(encoding="utf-8")
-    for name, schema in DATASETS.items():
+    for name, schema in {**DATASETS, "reviews": REVIEWS}.items():
         assert f"## `{name}`" in docs, name
         for column in schema.names:
             assert f"`{column}`" in docs, f"{name}.{column}"

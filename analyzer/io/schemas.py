@@ -171,3 +171,16 @@ SORT_KEYS = {
     "flags": ["relative_path", "source_path", "source_offset", "interaction_id", "rule"],
     "errors": ["relative_path", "source_path", "source_offset", "error_kind"],
 }
+
+# Reviewers' verdicts on flags: written by ``analyzer review``, never by a run.
+VERDICTS = ("confirmed", "dismissed")
+REVIEWS = pa.schema([
+    pa.field("flag_id", pa.string(), nullable=False),
+    pa.field("interaction_id", pa.string(), nullable=False),
+    pa.field("rule", pa.string(), nullable=False),
+    pa.field("verdict", pa.string(), nullable=False),
+    pa.field("reviewer", pa.string(), nullable=False),
+    pa.field("note", pa.string()),
+    pa.field("reviewed_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    pa.field("analyzer_version", pa.string(), nullable=False),
+])
