@@ -36,11 +36,13 @@ def cli():
               help="Seconds to wait for another run on the same --out to finish before giving up (exit 4).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that read and score files in parallel (each loads the models once).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors. The default when stdout is not a terminal (cron).")
+@click.option("--verbose", "-v", is_flag=True, help="Print the summary even when stdout is not a terminal.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a progress bar on a terminal; json: one JSON log line per event on stderr.")
-def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, workers, quiet, as_json,
+def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, workers, quiet, verbose, as_json,
                 log_format):
     """Score new or changed INPUT files and folders and publish the datasets under --out.
 
@@ -56,6 +58,9 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
     from analyzer.engine.progress import JsonReporter, Reporter, TextReporter
     from analyzer.engine.summary import render
 
+    if quiet and verbose:
+        _usage_error("--quiet and --verbose exclude each other")
+    quiet = quiet or not (verbose or sys.stdout.isatty())  # quiet under cron unless asked
     if log_format == "json":
         reporter = JsonReporter()
     else:
@@ -259,6 +264,11 @@ def review_import_command(csv_path, out, reviewer):
 
     count = _call(import_verdicts, out, csv_path, reviewer)
     click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+
+
+def _usage_error(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
 
 
 def _call(function, *args, **kwargs):

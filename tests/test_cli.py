@@ -69,7 +69,7 @@ def test_run_with_bad_inputs_exits_1_and_lists_the_errors(tmp_path):
     drop.mkdir(parents=True)
     (drop / "ok.txt").write_text("Dear Ann,\n\nThanks for your payment.\n")
     (drop / "empty.eml").write_bytes(b"")
-    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"))
+    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"), "--verbose")
     assert result.exit_code == 1
     assert "errors: 1 (empty 1)" in result.output and "billing/empty.eml" in result.output
 
@@ -96,8 +96,8 @@ def test_json_log_format_writes_one_json_object_per_line(tmp_path):
 
 
 def test_a_second_run_over_the_same_input_says_there_is_nothing_to_score(tmp_path):
-    _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
-    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--verbose")
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--verbose")
     assert result.exit_code == 0 and result.output.startswith("nothing to score")
 
 
@@ -125,7 +125,8 @@ def test_invalid_flag_rule_in_config_exits_2_before_any_work(tmp_path):
 
 
 def test_summary_shows_the_department_comparison(tmp_path):
-    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(SAMPLES / "analyzer.toml"))
+    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--verbose",
+                     "--config", str(SAMPLES / "analyzer.toml"))
     assert "verdict" in result.output and "(company)" in result.output and "flagged for review" in result.output
 
 
@@ -140,5 +141,15 @@ def test_a_failed_run_logs_one_json_error_line_in_json_log_format(tmp_path):
 
 def test_an_empty_input_folder_says_no_files_were_found(tmp_path):
     (tmp_path / "drop").mkdir()
-    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"))
+    result = _invoke("run", str(tmp_path / "drop"), "--out", str(tmp_path / "out"), "--verbose")
     assert result.exit_code == 0 and result.output.startswith("no input files found")
+
+
+def test_without_a_terminal_a_successful_run_prints_nothing(tmp_path):
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_quiet_and_verbose_together_are_a_usage_error(tmp_path):
+    result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet", "--verbose")
+    assert result.exit_code == 2 and "exclude each other" in result.output

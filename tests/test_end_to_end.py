@@ -21,7 +21,7 @@ def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     completed = subprocess.run(
         [sys.executable, "-m", "analyzer", "run", str(SAMPLES), "--out", str(out), "--config", str(CONFIG),
-         "--run-date", "2026-03-31"], capture_output=True, text=True, timeout=300)
+         "--run-date", "2026-03-31", "--verbose"], capture_output=True, text=True, timeout=300)
     return out, completed
 
 
