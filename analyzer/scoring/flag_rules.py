@@ -60,7 +60,7 @@ DEFAULT_RULES: tuple[FlagRule, ...] = (
     FlagRule("deflection", "passes the problem on or apologizes without owning it", "medium",
              labels=("DEFLECTION", "NON_APOLOGY")),
     FlagRule("hostile_tone", "the tone model reads the sentence as hostile", "high",
-             probability="tone:hostile", min_probability=0.5),
+             probability="tone:hostile", min_probability=0.6),
 )
 
 
