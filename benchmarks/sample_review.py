@@ -46,6 +46,8 @@ def evaluate(out: Path) -> dict:
                             "verdict": measured.loc[intended.index, "gap_verdict"]}).sort_values("intended",
                                                                                                    ascending=False)
     rho = stats.spearmanr(ranking["intended"], ranking["empathy_mean"]).statistic
+    messages = written.dropna(subset=["empathy_score"])
+    message_rho = stats.spearmanr(messages["value"], messages["empathy_score"]).statistic
     other = merged[flagged & ~should]
     return {
         "flag_recall": true_positives / int(should.sum()),
@@ -58,6 +60,9 @@ def evaluate(out: Path) -> dict:
                     for d, row in ranking.iterrows()],
         "ranking_matches": list(ranking.index) == list(ranking.sort_values("empathy_mean", ascending=False).index),
         "spearman_rho": round(float(rho), 3),
+        "message_spearman_rho": round(float(message_rho), 3), "n_messages_scored": len(messages),
+        "mean_score_by_intended_tone": {tone: round(float(score), 1) for tone, score in
+                                        messages.groupby("intended_tone")["empathy_score"].mean().items()},
     }
 
 
@@ -80,6 +85,10 @@ def main() -> None:
           f"warm samples flagged: {result['warm_flagged']}")
     for item in result["other_flags"]:
         print(f"  also flagged: {item['sample']} (written {item['intended']}): {', '.join(item['rules'])}")
+    print(f"\nmessages: Spearman rho {result['message_spearman_rho']} between the written tone and the empathy "
+          f"score over {result['n_messages_scored']} scored samples; mean score by written tone: "
+          + ", ".join(f"{t} {v}" for t, v in sorted(result["mean_score_by_intended_tone"].items(),
+                                                      key=lambda kv: -kv[1])))
     print(f"\nranking (Spearman rho {result['spearman_rho']}, order matches: {result['ranking_matches']})")
     print(f"  {'department':<12} {'intended':>8} {'empathy':>8} {'95% CI':>13} {'gap':>6}  verdict")
     for row in result["ranking"]:
