@@ -147,3 +147,15 @@ def test_worker_processes_publish_the_same_bytes_as_one_process(drop, tmp_path):
     run([drop], tmp_path / "one", CONFIG, run_date="2026-04-01")
     run([drop], tmp_path / "two", CONFIG, run_date="2026-04-01", workers=2)
     assert _published(tmp_path / "one") == _published(tmp_path / "two")
+
+
+def test_a_damaged_manifest_fails_clearly_and_full_refresh_rebuilds_it(drop, tmp_path):
+    from analyzer.errors import OutputError
+
+    out = tmp_path / "out"
+    run([drop], out, CONFIG, run_date="2026-04-01")
+    (out / "_state" / "manifest.parquet").write_bytes(b"not parquet")
+    with pytest.raises(OutputError, match="--full-refresh"):
+        run([drop], out, CONFIG, run_date="2026-04-01")
+    assert run([drop], out, CONFIG, run_date="2026-04-01", full_refresh=True).summary.files_scored == 4
+    assert run([drop], out, CONFIG, run_date="2026-04-01").summary.files_scored == 0

@@ -95,7 +95,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
 
 def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date: str, full_refresh: bool,
                 workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
-    manifest = store.manifest()
+    manifest = store.manifest(rebuild_if_damaged=full_refresh)
     key = scoring_key(config)
     to_score: list[PlannedFile] = []
     for found in discover(roots, config.exclude):

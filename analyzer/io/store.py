@@ -49,8 +49,14 @@ class OutputStore:
         shutil.rmtree(self.state / "staging", ignore_errors=True)
         return finished
 
-    def manifest(self) -> Manifest:
-        return Manifest.load(self.state / "manifest.parquet")
+    def manifest(self, *, rebuild_if_damaged: bool = False) -> Manifest:
+        """The manifest; with ``rebuild_if_damaged`` (a full refresh) an unreadable one counts as empty."""
+        try:
+            return Manifest.load(self.state / "manifest.parquet")
+        except OutputError:
+            if rebuild_if_damaged:
+                return Manifest()
+            raise
 
     def partition_path(self, dataset: str, run_date: str) -> Path:
         return self.out / dataset / f"run_date={run_date}" / PART
