@@ -185,6 +185,46 @@ def evaluate_command(model_dir, label_files, split, spacy_model, as_json):
     click.echo(json.dumps(report, sort_keys=True) if as_json else render_evaluation(report))
 
 
+@cli.command("report", context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--since", help="First run date to include (YYYY-MM-DD).")
+@click.option("--until", help="Last run date to include (YYYY-MM-DD).")
+@click.option("--weekly", is_flag=True, help="Show each department's mean score per ISO week instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per row.")
+def report_command(out, since, until, weekly, as_json):
+    """Compare departments over a span of run dates (all published partitions by default).
+
+    \b
+    Example:
+        analyzer report --out out --since 2026-11-01 --until 2026-11-30
+        analyzer report --out out --weekly
+    """
+    from analyzer.engine.report import department_report, weekly_trend
+    from analyzer.engine.summary import render_departments
+
+    if weekly:
+        table = _call(weekly_trend, out, since, until)
+        if as_json:
+            for (stat, week), column in table.items():
+                for department, value in column.dropna().items():
+                    click.echo(json.dumps({"department": department, "week": week, stat: value}))
+        else:
+            means, counts = table["mean"], table["count"]
+            click.echo(f"{'department':<14}" + "".join(f"{week:>14}" for week in means.columns))
+            for department in means.index:
+                cells = [f"{means.loc[department, w]:.1f} (n={int(counts.loc[department, w])})"
+                         if counts.loc[department, w] == counts.loc[department, w] else "-" for w in means.columns]
+                click.echo(f"{department:<14}" + "".join(f"{c:>14}" for c in cells))
+        return
+    table = _call(department_report, out, since, until)
+    rows = [{k: (None if v != v else v) for k, v in row.items()} for row in table.to_dict("records")]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+    else:
+        click.echo("\n".join(render_departments(rows, title=f"{since or 'first run'} to {until or 'last run'}")))
+
+
 @cli.group("review", context_settings=CONTEXT)
 def review_group():
     """The review queue of flagged messages, and reviewers' verdicts on them.

@@ -140,10 +140,15 @@ def _score_lines(summary: RunSummary) -> list[str]:
     lines = [f"\nscored: {summary.scored} interaction(s); flagged for review: {summary.flagged}"
              + (f" ({', '.join(f'{r} {n}' for r, n in summary.flags_by_rule.most_common())})"
                 if summary.flags_by_rule else "")]
-    rows = [row for row in summary.departments if row["level"] in ("company", "department")]
+    return lines + render_departments(summary.departments, title="this partition")
+
+
+def render_departments(departments: list[dict], title: str) -> list[str]:
+    """Company and department rows, best first, with interval, gap and verdict."""
+    rows = [row for row in departments if row["level"] in ("company", "department")]
     if not rows:
-        return lines
-    lines.append(f"\n  {'department':<14} {'scored':>6} {'empathy':>8} {'95% CI':>13} {'gap':>6}  verdict (this partition)")
+        return []
+    lines = [f"\n  {'department':<14} {'scored':>6} {'empathy':>8} {'95% CI':>13} {'gap':>6}  verdict ({title})"]
     for row in sorted(rows, key=lambda r: (r["level"] != "company", -(r["empathy_mean"] or -1))):
         name = "(company)" if row["level"] == "company" else row["department"]
         ci = f"{_fmt(row['empathy_ci_low'])}-{_fmt(row['empathy_ci_high'])}" if row["empathy_mean"] is not None else "-"
