@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.dataset as ds
 
 from analyzer.errors import UsageError
+from analyzer.io.store import OutputStore
 from analyzer.scoring.aggregate import aggregate
 
 COLUMNS = ["department", "channel", "applicable", "empathy_score", "flagged", "n_sentences", "n_customer_blame",
@@ -22,11 +22,7 @@ COLUMNS = ["department", "channel", "applicable", "empathy_score", "flagged", "n
 
 
 def scored_interactions(out: str | Path, since: str | None = None, until: str | None = None) -> pd.DataFrame:
-    folder = Path(out) / "interactions"
-    if not folder.exists():
-        raise UsageError(f"no interactions dataset under {out}: run 'analyzer run ... --out {out}' first")
-    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
-    frame = dataset.to_table(columns=COLUMNS).to_pandas()
+    frame = OutputStore(Path(out)).read("interactions", columns=COLUMNS).to_pandas()
     frame["run_date"] = pd.to_datetime(frame["run_date"].astype(str))
     if since:
         frame = frame[frame["run_date"] >= _date(since, "--since")]

@@ -13,12 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
 
 from analyzer import __version__
 from analyzer.errors import UsageError
 from analyzer.io.reviews import append_reviews, latest_verdicts
 from analyzer.io.schemas import VERDICTS
+from analyzer.io.store import OutputStore
 from analyzer.scoring.flag_rules import SEVERITIES
 
 CONTEXT_CHARS = 60
@@ -27,10 +28,7 @@ QUEUE_COLUMNS = ["flag_id", "severity", "rule", "department", "channel", "relati
 
 
 def _published_flags(out: Path) -> pd.DataFrame:
-    folder = out / "flags"
-    if not folder.exists():
-        raise UsageError(f"no flags dataset under {out}: run 'analyzer run ... --out {out}' first")
-    flags = ds.dataset(folder, format="parquet", partitioning="hive").to_table().to_pandas()
+    flags = OutputStore(out).read("flags").to_pandas()
     flags["run_date"] = flags["run_date"].astype(str)
     # a flag re-published on a later date (its file changed) keeps only its latest version
     return flags.sort_values("run_date", kind="stable").drop_duplicates("flag_id", keep="last")
@@ -39,9 +37,8 @@ def _published_flags(out: Path) -> pd.DataFrame:
 def _turn_texts(out: Path, interaction_ids: list[str]) -> dict[tuple[str, int], str]:
     if not interaction_ids:
         return {}
-    dataset = ds.dataset(out / "interactions", format="parquet", partitioning="hive")
-    table = dataset.to_table(columns=["interaction_id", "turns"],
-                             filter=ds.field("interaction_id").isin(interaction_ids))
+    table = OutputStore(out).read("interactions", columns=["interaction_id", "turns"],
+                                  filter=pc.field("interaction_id").isin(interaction_ids))
     texts = {}
     for row in table.to_pylist():
         for index, turn in enumerate(row["turns"]):

@@ -22,9 +22,10 @@ from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from analyzer.errors import OutputError
+from analyzer.errors import OutputError, UsageError
 from analyzer.io.datasets import DatasetWriter, write_table
 from analyzer.io.lock import OutputLock
 from analyzer.io.manifest import Manifest, ManifestEntry
@@ -57,6 +58,13 @@ class OutputStore:
             if rebuild_if_damaged:
                 return Manifest()
             raise
+
+    def read(self, dataset: str, columns: list[str] | None = None, filter=None) -> pa.Table:
+        """A published dataset, all partitions, with ``run_date`` as a column."""
+        folder = self.out / dataset
+        if not folder.exists():
+            raise UsageError(f"no {dataset} dataset under {self.out}: run 'analyzer run ... --out {self.out}' first")
+        return ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns, filter=filter)
 
     def partition_path(self, dataset: str, run_date: str) -> Path:
         return self.out / dataset / f"run_date={run_date}" / PART
