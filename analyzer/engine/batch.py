@@ -22,6 +22,7 @@ from analyzer.config import Config
 from analyzer.engine.rows import interaction_row
 from analyzer.ingest.records import Interaction
 from analyzer.io.schemas import BLAMES, SCHEMA_VERSION, TONES
+from analyzer.nlp.pieces import text_pieces
 from analyzer.nlp.tagging import tag_docs
 from analyzer.scoring.empathy import count_words, interaction_scores, sentence_valence, sentence_weight
 from analyzer.scoring.flag_rules import FlagRule, build_rules
@@ -69,29 +70,33 @@ class BatchRows:
     flags: list[dict] = field(default_factory=list)
 
 
-def _company_turns(items: list[Interaction]) -> list[tuple[Interaction, int]]:
-    return [(item, index) for item in items if item.direction in CUSTOMER_FACING
-            for index, turn in enumerate(item.turns) if turn.role == "company" and turn.text.strip()]
+def _company_pieces(items: list[Interaction]) -> list[tuple[Interaction, int, int, str]]:
+    """(interaction, turn index, offset, text) for every piece of every company turn to tag."""
+    return [(item, index, offset, piece) for item in items if item.direction in CUSTOMER_FACING
+            for index, turn in enumerate(item.turns) if turn.role == "company" and turn.text.strip()
+            for offset, piece in text_pieces(turn.text)]
 
 
 def _sentence_frame(items: list[Interaction], scorer: Scorer) -> pd.DataFrame:
-    turns = _company_turns(items)
-    docs = list(scorer.nlp.pipe((item.turns[index].text for item, index in turns), batch_size=NLP_BATCH_SIZE))
+    pieces = _company_pieces(items)
+    docs = list(scorer.nlp.pipe((piece for *_, piece in pieces), batch_size=NLP_BATCH_SIZE))
     rows, counters = [], {}
-    for (item, turn_index), tagged_sentences in zip(turns, tag_docs(docs, scorer.tone_model)):
+    for (item, turn_index, offset, _), tagged_sentences in zip(pieces, tag_docs(docs, scorer.tone_model)):
         for tagged in tagged_sentences:
             sentence_index = counters.get(item.interaction_id, 0)
             counters[item.interaction_id] = sentence_index + 1
             rows.append({
                 "interaction_id": item.interaction_id, "turn_index": turn_index,
                 "speaker": item.turns[turn_index].speaker, "sentence_index": sentence_index,
-                "start": tagged.start, "end": tagged.end, "text": tagged.text, "n_words": count_words(tagged.text),
+                "start": offset + tagged.start, "end": offset + tagged.end, "text": tagged.text,
+                "n_words": count_words(tagged.text),
                 "tone": tagged.tone, **{f"tone_p_{t}": tagged.tone_proba.get(t, 0.0) for t in TONES},
                 "blame": tagged.blame, **{f"blame_p_{b}": tagged.blame_proba.get(b, 0.0) for b in BLAMES},
-                "spans": [{"label": s.label, "start": s.start, "end": s.end, "text": s.text, "rule": s.rule}
-                          for s in tagged.spans],
-                "cancelled_spans": [{"label": s.label, "start": s.start, "end": s.end, "text": s.text,
-                                     "rule": s.rule, "cancelled_by": s.cancelled_by} for s in tagged.cancelled],
+                "spans": [{"label": s.label, "start": offset + s.start, "end": offset + s.end, "text": s.text,
+                           "rule": s.rule} for s in tagged.spans],
+                "cancelled_spans": [{"label": s.label, "start": offset + s.start, "end": offset + s.end,
+                                     "text": s.text, "rule": s.rule, "cancelled_by": s.cancelled_by}
+                                    for s in tagged.cancelled],
                 "second_person_subject": bool(tagged.cues.get("second_person_subject")),
                 "imperative": bool(tagged.cues.get("imperative")),
             })
