@@ -60,6 +60,7 @@ class InputFileError(Exception):
         "no_text": "the document has no text to read (for example a scanned PDF without a text layer)",
         "unsupported": "the file is a known but unsupported kind (encrypted, legacy format)",
         "unreadable": "the file could not be opened (permissions, I/O error)",
+        "unscorable": "the record was read but tagging or scoring it failed (a bug to report); the rest of the run goes on",
     }
 
     def __init__(self, kind: str, message: str, *, offset: int | None = None):

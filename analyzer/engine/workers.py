@@ -46,6 +46,7 @@ class FileError:
 class SeenInteraction:
     """What the run summary counts about an interaction."""
 
+    interaction_id: str
     department: str
     channel: str
     direction: str
@@ -81,21 +82,49 @@ def read_file(source: SourceFile, config: Config) -> tuple[list[Interaction], li
 
 def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id: str) -> ChunkResult:
     result, pending = ChunkResult(), []
+    outcomes: dict[str, FileOutcome] = {}
     for planned in files:
         interactions, errors = read_file(planned.source, config)
         outcome = FileOutcome(planned)
         for error in errors:
             result.error_rows.append(error_row(planned.source, error, run_id, scorer.model_version))
             outcome.errors.append(FileError(error.kind, error.message, error.offset))
-        outcome.interactions = [SeenInteraction(i.department, i.channel, i.direction, i.source_format)
-                                for i in interactions]
+        outcome.interactions = [SeenInteraction(i.interaction_id, i.department, i.channel, i.direction,
+                                                i.source_format) for i in interactions]
         result.files.append(outcome)
+        outcomes[planned.key] = outcome
         pending += interactions
         if len(pending) >= BATCH_INTERACTIONS:
-            _extend(result.rows, score_batch(pending, scorer, run_id))
+            _score_isolating_failures(pending, scorer, run_id, result, outcomes)
             pending = []
-    _extend(result.rows, score_batch(pending, scorer, run_id))
+    _score_isolating_failures(pending, scorer, run_id, result, outcomes)
     return result
+
+
+def _score_isolating_failures(items: list[Interaction], scorer: Scorer, run_id: str, result: ChunkResult,
+                              outcomes: dict[str, FileOutcome]) -> None:
+    """Score a batch; if it fails, score its interactions one by one and record the ones that fail.
+
+    One record that trips a bug in tagging must not cost the night's run: it becomes
+    an ``unscorable`` error row naming the exception, and everything else is scored.
+    """
+    try:
+        _extend(result.rows, score_batch(items, scorer, run_id))
+        return
+    except Exception:  # noqa: BLE001 - isolated below, one interaction at a time
+        pass
+    for item in items:
+        try:
+            _extend(result.rows, score_batch([item], scorer, run_id))
+        except Exception as exc:  # noqa: BLE001
+            error = InputFileError("unscorable", f"tagging or scoring failed: {type(exc).__name__}: {exc}",
+                                   offset=item.source_offset)
+            result.error_rows.append(error_row(item.source_path, error, run_id, scorer.model_version,
+                                               relative_path=item.relative_path))
+            outcome = outcomes[item.source_path]
+            outcome.errors.append(FileError(error.kind, error.message, error.offset))
+            outcome.interactions = [seen for seen in outcome.interactions
+                                    if seen.interaction_id != item.interaction_id]
 
 
 def _extend(rows: BatchRows, more: BatchRows) -> None:
