@@ -2,9 +2,10 @@
 and a re-run then writes exactly what an uninterrupted run writes.
 
 Each trial forks a child from this (model-loaded) process, so a trial costs
-about a second: half of the kills come at a random event of the run (a scored
-file, the journal written, each rename of the publish), half after a random
-delay, which lands anywhere, including in the middle of writing a file.
+about a second: 20 kills come at a random event of the run (a scored file, the
+journal written, each rename of the publish), 12 more after a random delay,
+which lands anywhere, including in the middle of writing a file (a timed child
+that finishes first is not counted as killed).
 """
 
 import multiprocessing
@@ -27,7 +28,7 @@ CONFIG = SAMPLES / "analyzer.toml"
 RUN_DATE = "2026-05-01"
 FIRST_DROP = ("support/email-refund-double-charge.eml", "billing/email-glitch-blame.eml",
               "agency/demand-letter-2.txt", "collections/reminder-1.txt", "sales/crm-outreach.parquet")
-EVENT_KILLS = 12
+EVENT_KILLS = 20  # always killed: these alone make the twenty kills the issue asks for
 TIMED_KILLS = 12
 SEED = 20261123
 
@@ -79,7 +80,7 @@ def setting(tmp_path_factory):
              "before": _published(root / "base"), "after": _published(root / "reference")}
     started = time.monotonic()
     _trial(found, "uninterrupted")  # how long a forked run takes, to aim the timed kills inside it
-    found["seconds"] = time.monotonic() - started
+    found["seconds"] = (time.monotonic() - started) * 0.8  # aim a little early: a warm run is faster
     return found
 
 
