@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
@@ -62,8 +62,15 @@ def bow_pipeline():
     return make_pipeline(FunctionTransformer(text_column), CountVectorizer(binary=True), LinearSVC(C=0.05, random_state=0))
 
 
+PROJECT_C_GRID = [0.5, 1.0, 2.0, 4.0]
+
+
 def project_pipeline():
-    return make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(base="logistic", C=4.0, calibration=None))
+    """The project's featurizer and a logistic head; C is chosen by 3-fold CV inside each training set
+    (nested: the test fold or the other community never takes part in the choice)."""
+    pipeline = make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(base="logistic", calibration=None))
+    return GridSearchCV(pipeline, {"toneblameclassifier__C": PROJECT_C_GRID},
+                        cv=StratifiedKFold(3, shuffle=True, random_state=0))
 
 
 def in_domain(make, X: pd.DataFrame, y: np.ndarray, folds: int) -> float:

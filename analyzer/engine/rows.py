@@ -11,6 +11,7 @@ from analyzer.ingest.source import SourceFile
 
 
 def interaction_row(item: Interaction, run_id: str) -> dict:
+    """What ingestion knows of an interaction; ``score_batch`` adds the score, count and flag columns."""
     return {
         "interaction_id": item.interaction_id,
         "source_path": item.source_path,
