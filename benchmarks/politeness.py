@@ -11,7 +11,8 @@ tests on all of the other. Two pipelines run under the same protocol:
 - ``bow``: binary unigram bag of words and a linear SVM (the paper's baseline);
 - ``project``: the analyzer's sentence features (word and character n-grams,
   the spaCy span counts and cues, VADER, politeness markers) and its
-  ``ToneBlameClassifier`` as a single head.
+  ``ToneBlameClassifier`` as a single head, with C chosen by 3-fold CV inside
+  each training set (about 10 minutes on 2 cores).
 
 ``--json`` prints one JSON object: ``{"wiki": .., "se": .., "wiki_to_se": ..,
 "se_to_wiki": ..}`` for the project pipeline (fractions), plus the baseline
