@@ -28,14 +28,8 @@ def _all_imports(path: Path) -> set[str]:
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return {n for n in names if n == "analyzer" or n.startswith("analyzer.")}
+    """The project's own modules that ``path`` imports."""
+    return {n for n in _all_imports(path) if n == "analyzer" or n.startswith("analyzer.")}
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
