@@ -200,6 +200,7 @@ def report_command(out, since, until, weekly, as_json):
         analyzer report --out out --weekly
     """
     from analyzer.engine.report import department_report, weekly_trend
+    from analyzer.engine.rows import records
     from analyzer.engine.summary import render_departments
 
     if weekly:
@@ -217,7 +218,7 @@ def report_command(out, since, until, weekly, as_json):
                 click.echo(f"{department:<14}" + "".join(f"{c:>14}" for c in cells))
         return
     table = _call(department_report, out, since, until)
-    rows = [{k: (None if v != v else v) for k, v in row.items()} for row in table.to_dict("records")]
+    rows = records(table)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row))
@@ -250,6 +251,7 @@ def review_group():
 def review_queue_command(out, run_date, departments, min_severity, include_reviewed, csv_path, as_json):
     """List flags waiting for a verdict, most severe first, with the exact words in [brackets]."""
     from analyzer.engine.review import review_queue
+    from analyzer.engine.rows import records
 
     queue = _call(review_queue, out, run_date=run_date, departments=tuple(departments), min_severity=min_severity,
                   include_reviewed=include_reviewed)
@@ -257,8 +259,8 @@ def review_queue_command(out, run_date, departments, min_severity, include_revie
         queue.to_csv(csv_path, index=False)
         click.echo(f"{len(queue)} flag(s) written to {csv_path}")
     elif as_json:
-        for row in queue.to_dict("records"):
-            click.echo(json.dumps({k: (None if v != v else v) for k, v in row.items()}, default=str))
+        for row in records(queue):
+            click.echo(json.dumps(row, default=str))
     else:
         click.echo(_render_queue(queue))
 

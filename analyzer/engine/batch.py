@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from analyzer import __version__
 from analyzer.config import Config
-from analyzer.engine.rows import interaction_row
+from analyzer.engine.rows import interaction_row, records
 from analyzer.ingest.records import Interaction
 from analyzer.io.schemas import BLAMES, SCHEMA_VERSION, TONES
 from analyzer.nlp.pieces import text_pieces
@@ -122,7 +122,7 @@ def score_batch(items: list[Interaction], scorer: Scorer, run_id: str) -> BatchR
     flags = find_flags(sentences, scorer.rules)
     summary = {row["interaction_id"]: row for row in flag_summary(flags).to_dict("records")}
     by_id = {item.interaction_id: item for item in items}
-    for item, score in zip(items, _records(scores)):
+    for item, score in zip(items, records(scores)):
         flagged = summary.get(item.interaction_id)
         row = interaction_row(item, run_id)
         row.update({key: value for key, value in score.items() if key != "interaction_id"})
@@ -134,17 +134,12 @@ def score_batch(items: list[Interaction], scorer: Scorer, run_id: str) -> BatchR
             "model_version": scorer.model_version,
         })
         out.interactions.append(row)
-    for sentence in _records(sentences):
+    for sentence in records(sentences):
         out.sentences.append({**_where(by_id[sentence["interaction_id"]]), **sentence, **provenance})
-    for flag in _records(flags):
+    for flag in records(flags):
         item = by_id[flag["interaction_id"]]
         out.flags.append({**_where(item), **flag, "sent_at": item.sent_at, **provenance})
     return out
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with None, not NaN, where a value is missing (the schemas want null)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _where(item: Interaction) -> dict:

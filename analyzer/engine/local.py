@@ -17,12 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import pandas as pd
-
 from analyzer import __version__
 from analyzer.config import Config, load_config
 from analyzer.engine.batch import Scorer, scoring_key
 from analyzer.engine.progress import Reporter
+from analyzer.engine.rows import records
 from analyzer.engine.summary import RunSummary
 from analyzer.engine.workers import (ChunkResult, FileOutcome, PlannedFile, chunks, init_worker, score_chunk,
                                      score_chunk_in_worker)
@@ -203,8 +202,7 @@ def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer:
     departments = aggregate(interactions)
     provenance = {"model_version": scorer.model_version, "config_digest": config.digest,
                   "analyzer_version": __version__, "run_id": summary.run_id}
-    rows = [{**{k: (None if pd.isna(v) else v) for k, v in row.items()}, **provenance}
-            for row in departments.to_dict("records")]
+    rows = [{**row, **provenance} for row in records(departments)]
     staging.write_partition("departments", to_table(rows, DEPARTMENTS, "departments"))
     summary.departments = rows
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import pandas as pd
+
 from analyzer import __version__
 from analyzer.errors import InputFileError
 from analyzer.ingest.records import Interaction
@@ -54,3 +56,8 @@ def error_row(source: SourceFile | str, error: InputFileError, run_id: str, mode
         "analyzer_version": __version__,
         "run_id": run_id,
     }
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None, not NaN or NaT, where a value is missing (schemas and JSON want null)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
