@@ -19,6 +19,7 @@ import spacy
 from sklearn.pipeline import Pipeline
 
 from analyzer.errors import UsageError
+from analyzer.model import embeddings
 
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
@@ -58,11 +59,14 @@ class ModelFileError(UsageError):
     """A model folder is missing, incomplete, or not a model of this tool."""
 
 
-def library_versions() -> dict[str, str]:
+def library_versions(embedding_model: str | None = None) -> dict[str, str]:
     import skops
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
-            "skops": skops.__version__, "numpy": np.__version__}
+    found = {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
+             "skops": skops.__version__, "numpy": np.__version__}
+    if embedding_model:
+        found.update(embeddings.versions(embedding_model))
+    return found
 
 
 def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
@@ -101,6 +105,10 @@ def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
         raise ModelFileError(f"{model_path} could not be loaded: {type(exc).__name__}: {exc}") from None
     if not isinstance(pipeline, Pipeline) or not hasattr(pipeline, "predict_proba"):
         raise ModelFileError(f"{model_path} does not hold a tone model pipeline")
+    encoder = getattr(pipeline[0], "embedding_model", None)
+    if encoder and not embeddings.available(encoder):
+        raise embeddings.EmbeddingsUnavailableError(f"model {folder} uses sentence embeddings ({encoder}), which "
+                                                    f"are not installed; {embeddings.EXTRA_HINT}")
     warn_on_version_mismatch(meta, folder)
     return pipeline, meta
 
@@ -123,7 +131,9 @@ def model_card(meta: dict) -> str:
              "Labels one company-side sentence with a tone (`" + "`, `".join(meta["labels"]["tone"]) +
              "`) and a blame (`" + "`, `".join(meta["labels"]["blame"]) + "`), with calibrated probabilities, "
              "following `../shared/labeling-guide.md`. Features: word and character n-grams, the spaCy span "
-             "components' counts and syntactic cues, VADER sentiment scores and politeness-strategy markers.", "",
+             "components' counts and syntactic cues, VADER sentiment scores and politeness-strategy markers" +
+             (f", and sentence embeddings from {meta['params']['embedding_model']} (needs the `embeddings` extra)"
+              if meta["params"].get("embedding_model") else "") + ".", "",
              "## Training data", "", "| file | rows used | sha256 | licence |", "|---|---|---|---|"]
     for item in meta["training_data"]:
         lines.append(f"| `{item['path']}` | {item['rows']} | `{item['sha256'][:16]}...` | {item['licence']} |")

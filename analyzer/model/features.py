@@ -4,7 +4,8 @@ Input: a DataFrame with a ``text`` column and the spaCy cue columns
 (``cue_*``, from :func:`analyzer.nlp.cues.cue_vector`). Output: a sparse matrix
 of word n-grams, character n-grams, the span counts and syntactic cues, VADER
 sentiment scores (MIT licence) and the politeness strategies of
-Danescu-Niculescu-Mizil et al. (2013) as regular expressions.
+Danescu-Niculescu-Mizil et al. (2013) as regular expressions, and optionally
+sentence embeddings (the ``embeddings`` extra, :mod:`analyzer.model.embeddings`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
+
+from analyzer.model.embeddings import PACKAGED_ENCODERS, embed
 
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[!?]"
 LEXICON_COLUMNS = ("vader_neg", "vader_neu", "vader_pos", "vader_compound")
@@ -64,7 +67,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
 
     def __init__(self, *, use_words=True, use_chars=True, use_cues=True, use_lexicon=True, use_politeness=True,
                  word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=2, max_char_features=60000,
-                 dense_weight=1.0):
+                 dense_weight=1.0, embedding_model=None, embedding_weight=1.0):
         self.use_words = use_words
         self.use_chars = use_chars
         self.use_cues = use_cues
@@ -75,11 +78,17 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.max_char_features = max_char_features
         self.dense_weight = dense_weight
+        self.embedding_model = embedding_model
+        self.embedding_weight = embedding_weight
 
     def fit(self, X, y=None):
         frame = self._frame(X)
-        if not any((self.use_words, self.use_chars, self.use_cues, self.use_lexicon, self.use_politeness)):
+        if not any((self.use_words, self.use_chars, self.use_cues, self.use_lexicon, self.use_politeness,
+                    self.embedding_model)):
             raise ValueError("SentenceFeaturizer needs at least one feature family switched on")
+        if self.embedding_model is not None and self.embedding_model not in PACKAGED_ENCODERS:
+            raise ValueError(f"The 'embedding_model' parameter of SentenceFeaturizer must be None or one of "
+                             f"{sorted(PACKAGED_ENCODERS)}. Got {self.embedding_model!r} instead.")
         texts = frame["text"].tolist()
         self.word_vectorizer_ = TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), min_df=self.min_df,
                                                 sublinear_tf=True, token_pattern=TOKEN_PATTERN,
@@ -110,6 +119,9 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         dense = self._dense(frame)
         if dense.shape[1]:
             blocks.append(sp.csr_matrix(dense / self.dense_scale_ * self.dense_weight))
+        if getattr(self, "embedding_model", None) is not None:  # absent in models saved before embeddings
+            # unit-length vectors: the weight sets their share against the unit-length TF-IDF blocks
+            blocks.append(sp.csr_matrix(embed(texts, self.embedding_model) * self.embedding_weight))
         return sp.hstack(blocks, format="csr")
 
     def get_feature_names_out(self, input_features=None):
@@ -122,6 +134,9 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         names += list(self.cue_columns_)
         names += list(LEXICON_COLUMNS) if self.use_lexicon else []
         names += [f"politeness_{n}" for n in _markers()] if self.use_politeness else []
+        if self.embedding_model is not None:
+            width = self.n_features_out_ - len(names)
+            names += [f"embedding_{i}" for i in range(width)]
         return np.asarray(names, dtype=object)
 
     def _dense(self, frame: pd.DataFrame) -> np.ndarray:

@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
 from analyzer.errors import ConfigError
+from analyzer.model import embeddings
 from analyzer.model.artifacts import library_versions, load_pipeline_file, save_model
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
@@ -30,6 +31,8 @@ DEFAULT_PARAMS = {
     "class_weight": "balanced",
     "use_words": True, "use_chars": True, "use_cues": True, "use_lexicon": True, "use_politeness": True,
     "min_df": 2, "word_ngram_range": [1, 3], "char_ngram_range": [2, 5], "dense_weight": 1.0,
+    # sentence embeddings (the `embeddings` extra): an encoder name from analyzer.model.embeddings, "" for none
+    "embedding_model": "", "embedding_weight": 1.0,
 }
 LICENCE_FILE = "LICENCES.json"
 
@@ -55,7 +58,8 @@ def build_pipeline(params: dict) -> Pipeline:
         use_words=params["use_words"], use_chars=params["use_chars"], use_cues=params["use_cues"],
         use_lexicon=params["use_lexicon"], use_politeness=params["use_politeness"], min_df=params["min_df"],
         word_ngram_range=tuple(params["word_ngram_range"]), char_ngram_range=tuple(params["char_ngram_range"]),
-        dense_weight=params["dense_weight"])
+        dense_weight=params["dense_weight"], embedding_model=params["embedding_model"] or None,
+        embedding_weight=params["embedding_weight"])
     classifier = ToneBlameClassifier(base=params["base"], C=params["C"], calibration=params["calibration"],
                                      calibration_folds=params["calibration_folds"],
                                      class_weight=params["class_weight"], random_state=params["seed"])
@@ -107,7 +111,7 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
                            "rows": int((train_rows["label_file"] == str(p)).sum())} for p in files],
         "params": params,
         "spacy_model": model_info(nlp),
-        "library_versions": library_versions(),
+        "library_versions": library_versions(params["embedding_model"] or None),
         "metrics": metrics,
     }
     meta["model_version"] = "tone-" + hashlib.sha256(json.dumps(
@@ -128,12 +132,22 @@ def evaluate_rows(model: ToneModel, rows: pd.DataFrame) -> dict:
             "blame": head_report(rows["blame"], blame_pred, blame_proba, blame_classes, BLAMES)}
 
 
-DEFAULT_MODEL_NAME = "tone-v1"
+DEFAULT_MODEL_NAME = "tone-v1"  # with sentence embeddings (the `embeddings` extra)
+LIGHT_MODEL_NAME = "tone-v1-light"  # the same data and settings without embeddings: the base install's default
+
+
+def shipped_models_dir() -> Path:
+    """``models/`` beside the package (an editable or source install)."""
+    return Path(__file__).resolve().parent.parent.parent / "models"
 
 
 def default_model_dir() -> Path:
-    """The shipped model: ``models/tone-v1`` beside the package (an editable or source install)."""
-    return Path(__file__).resolve().parent.parent.parent / "models" / DEFAULT_MODEL_NAME
+    """The shipped model: ``models/tone-v1`` when the embeddings extra is installed, else ``models/tone-v1-light``.
+
+    Every output row names the model version, so runs made with either stay traceable.
+    """
+    name = DEFAULT_MODEL_NAME if embeddings.available(embeddings.DEFAULT_ENCODER) else LIGHT_MODEL_NAME
+    return shipped_models_dir() / name
 
 
 def load_model(folder: str | Path | None = None, spacy_model: str | None = None) -> ToneModel:

