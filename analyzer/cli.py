@@ -90,7 +90,7 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
               help="TOML config; its [nlp] spacy_model and [model] path are used unless given as options.")
 @click.option("--model", "model_dir", type=click.Path(path_type=str),
-              help="Tone model folder (default: the shipped models/tone-v1).")
+              help="Tone model folder (default: the shipped models/tone-v1, or models/tone-v1-light without the embeddings extra).")
 @click.option("--spans-only", is_flag=True, help="Show the rule spans only, without the tone model.")
 def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
     """Show the tone and blame spans the rules find in TEXT ('-' reads standard input).
@@ -147,7 +147,7 @@ def train_command(label_files, out, config_path, split, eval_files, spacy_model,
     \b
     Example:
         analyzer train --labels data/labels/written.csv --split train,dev \\
-            --eval-labels data/labels/real_tweetsumm.csv --out models/tone-v1
+            --eval-labels data/labels/real_tweetsumm.csv --config models/tone-v1.toml --out models/tone-v1
     """
     from analyzer.model.training import train
 

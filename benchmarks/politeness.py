@@ -1,6 +1,6 @@
 """The Stanford Politeness benchmark (Danescu-Niculescu-Mizil et al., ACL 2013) with the paper's protocol.
 
-    python benchmarks/politeness.py [--data ../shared/data/politeness] [--json] [--folds 10]
+    python benchmarks/politeness.py [--data ../shared/data/politeness] [--json] [--folds 10] [--embeddings]
 
 Per community (Wikipedia, Stack Exchange) the requests in the top quartile of the
 normalized politeness score are "polite" and those in the bottom quartile
@@ -12,11 +12,15 @@ tests on all of the other. Two pipelines run under the same protocol:
 - ``project``: the analyzer's sentence features (word and character n-grams,
   the spaCy span counts and cues, VADER, politeness markers) and its
   ``ToneBlameClassifier`` as a single head, with C chosen by 3-fold CV inside
-  each training set (about 10 minutes on 2 cores).
+  each training set (about 10 minutes on 2 cores);
+- with ``--embeddings`` (needs the ``embeddings`` extra), also ``project +
+  embeddings``: the same with the all-MiniLM-L6-v2 sentence embeddings that
+  ``models/tone-v1`` uses (about 12 more minutes).
 
 ``--json`` prints one JSON object: ``{"wiki": .., "se": .., "wiki_to_se": ..,
-"se_to_wiki": ..}`` for the project pipeline (fractions), plus the baseline
-under ``"bow"``.
+"se_to_wiki": ..}`` for the project pipeline (fractions; with ``--embeddings``
+the pipeline with embeddings, the shipped default's features, and the one without
+under ``"light"``), plus the baseline under ``"bow"``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +39,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
+from analyzer.model.embeddings import DEFAULT_ENCODER, EXTRA_HINT, available as embeddings_available
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
 from analyzer.model.tone_model import texts_to_frame
@@ -66,10 +72,11 @@ def bow_pipeline():
 PROJECT_C_GRID = [0.5, 1.0, 2.0, 4.0]
 
 
-def project_pipeline():
+def project_pipeline(embedding_model=None):
     """The project's featurizer and a logistic head; C is chosen by 3-fold CV inside each training set
     (nested: the test fold or the other community never takes part in the choice)."""
-    pipeline = make_pipeline(SentenceFeaturizer(min_df=2), ToneBlameClassifier(base="logistic", calibration=None))
+    pipeline = make_pipeline(SentenceFeaturizer(min_df=2, embedding_model=embedding_model),
+                             ToneBlameClassifier(base="logistic", calibration=None))
     return GridSearchCV(pipeline, {"toneblameclassifier__C": PROJECT_C_GRID},
                         cv=StratifiedKFold(3, shuffle=True, random_state=0))
 
@@ -119,7 +126,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--investigate-se", action="store_true",
                         help="only print the bag-of-words Stack Exchange accuracy under other labelings of the data")
+    parser.add_argument("--embeddings", action="store_true",
+                        help="also run the pipeline with sentence embeddings (needs the embeddings extra)")
     args = parser.parse_args()
+    if args.embeddings and not embeddings_available(DEFAULT_ENCODER):
+        sys.exit(f"--embeddings: the sentence encoder is not installed; {EXTRA_HINT}")
     folder = Path(args.data)
     missing = [name for name in FILES.values() if not (folder / name).exists()]
     if missing:
@@ -133,12 +144,18 @@ def main() -> None:
         kept = quartile_sets(pd.read_csv(folder / name))
         data[key] = (texts_to_frame(nlp, kept["Request"].tolist()), kept["polite"].to_numpy())
     results = {"project": evaluate(project_pipeline, data, args.folds), "bow": evaluate(bow_pipeline, data, args.folds)}
+    if args.embeddings:
+        results["embeddings"] = evaluate(partial(project_pipeline, DEFAULT_ENCODER), data, args.folds)
     if args.json:
-        print(json.dumps({**results["project"], "bow": results["bow"],
+        main_row = results["embeddings"] if args.embeddings else results["project"]
+        extra = {"light": results["project"]} if args.embeddings else {}
+        print(json.dumps({**main_row, **extra, "bow": results["bow"],
                           "n": {k: int(len(v[1])) for k, v in data.items()}}, sort_keys=True))
         return
-    rows = {"project pipeline (this tool)": results["project"], "bag of words SVM (reproduced here)": results["bow"],
-            **PUBLISHED}
+    rows = {"project pipeline (this tool)": results["project"]}
+    if args.embeddings:
+        rows["project pipeline + embeddings"] = results["embeddings"]
+    rows = {**rows, "bag of words SVM (reproduced here)": results["bow"], **PUBLISHED}
     print(f"Stanford Politeness, top vs bottom quartile; in-domain {args.folds}-fold CV "
           f"(n: wiki {len(data['wiki'][1])}, se {len(data['se'][1])})")
     print(f"{'':42} {'wiki':>7} {'se':>7} {'wiki->se':>9} {'se->wiki':>9}")
