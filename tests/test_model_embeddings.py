@@ -108,3 +108,16 @@ def test_real_embeddings_are_identical_across_calls_and_batches():
 @needs_encoder
 def test_no_texts_give_an_empty_matrix_of_the_encoder_width():
     assert embeddings.embed([], ENCODER).shape == (0, 384)
+
+
+@needs_encoder
+def test_a_model_from_another_sentence_transformers_version_warns(tmp_path):
+    import shutil
+
+    copy = tmp_path / "old"
+    shutil.copytree(training.shipped_models_dir() / training.DEFAULT_MODEL_NAME, copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    meta["library_versions"]["sentence-transformers"] = "2.2.0"
+    (copy / "meta.json").write_text(json.dumps(meta))
+    with pytest.warns(UserWarning, match="trained with sentence-transformers 2.2.0"):
+        load_pipeline_file(copy)

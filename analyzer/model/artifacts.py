@@ -109,16 +109,17 @@ def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
     if encoder and not embeddings.available(encoder):
         raise embeddings.EmbeddingsUnavailableError(f"model {folder} uses sentence embeddings ({encoder}), which "
                                                     f"are not installed; {embeddings.EXTRA_HINT}")
-    warn_on_version_mismatch(meta, folder)
+    warn_on_version_mismatch(meta, folder, encoder)
     return pipeline, meta
 
 
-def warn_on_version_mismatch(meta: dict, folder: Path) -> None:
+def warn_on_version_mismatch(meta: dict, folder: Path, encoder: str | None = None) -> None:
     built = meta.get("library_versions", {})
-    current = library_versions()
-    for library in ("scikit-learn", "spacy"):
-        wanted, have = built.get(library), current[library]
-        if wanted and wanted.split(".")[:2] != have.split(".")[:2]:
+    current = library_versions(encoder)
+    # the sentence encoder's libraries change the embeddings the model was fitted on, as spaCy changes the cues
+    for library in ("scikit-learn", "spacy", "sentence-transformers", "transformers"):
+        wanted, have = built.get(library), current.get(library)
+        if wanted and have and wanted.split(".")[:2] != have.split(".")[:2]:
             warnings.warn(f"model {folder} was trained with {library} {wanted} but {library} {have} is installed; "
                           "its predictions may differ: retrain it with 'analyzer train' or install the matching "
                           "version", stacklevel=2)
