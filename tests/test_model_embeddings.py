@@ -121,3 +121,20 @@ def test_a_model_from_another_sentence_transformers_version_warns(tmp_path):
     (copy / "meta.json").write_text(json.dumps(meta))
     with pytest.warns(UserWarning, match="trained with sentence-transformers 2.2.0"):
         load_pipeline_file(copy)
+
+
+@needs_encoder
+def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_path):
+    labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
+    sample = pd.concat([g.head(8) for _, g in labels[labels.split == "train"].groupby(["tone", "blame"])])
+    sample.to_csv(tmp_path / "small.csv", index=False)
+    (tmp_path / "emb.toml").write_text(f'[training]\nembedding_model = "{ENCODER}"\ncalibration_folds = 2\n')
+    texts = labels[labels.split == "test"]["text"].head(40).tolist()
+    runs = []
+    for name in ("first", "second"):
+        embeddings._CACHES.clear()  # encode again from scratch, as a new process would
+        training.train([tmp_path / "small.csv"], tmp_path / name, tmp_path / "emb.toml")
+        embeddings._CACHES.clear()
+        predictions = training.load_model(tmp_path / name).predict_texts(texts)
+        runs.append(json.dumps([p.__dict__ for p in predictions], sort_keys=True).encode())
+    assert runs[0] == runs[1]
