@@ -138,3 +138,13 @@ def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_pa
         predictions = training.load_model(tmp_path / name).predict_texts(texts)
         runs.append(json.dumps([p.__dict__ for p in predictions], sort_keys=True).encode())
     assert runs[0] == runs[1]
+
+
+@needs_encoder
+def test_the_embedding_cache_keeps_the_most_recently_used_texts(monkeypatch):
+    monkeypatch.setattr(embeddings, "CACHE_SIZE", 2)
+    embeddings._CACHES.clear()
+    embeddings.embed(["first", "second"], ENCODER)
+    embeddings.embed(["first"], ENCODER)       # used again: now the most recent
+    embeddings.embed(["third"], ENCODER)       # evicts "second", the least recently used
+    assert list(embeddings._CACHES[ENCODER]) == ["first", "third"]

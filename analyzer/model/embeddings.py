@@ -102,6 +102,8 @@ def embed(texts, name: str) -> np.ndarray:
         width = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
         return np.zeros((0, width()))
     rows = np.vstack([cache[t] for t in texts])
+    for text in texts:
+        cache.move_to_end(text)  # least recently used go first
     while len(cache) > CACHE_SIZE:
         cache.popitem(last=False)
     return rows

@@ -134,7 +134,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         names += list(self.cue_columns_)
         names += list(LEXICON_COLUMNS) if self.use_lexicon else []
         names += [f"politeness_{n}" for n in _markers()] if self.use_politeness else []
-        if self.embedding_model is not None:
+        if getattr(self, "embedding_model", None) is not None:
             width = self.n_features_out_ - len(names)
             names += [f"embedding_{i}" for i in range(width)]
         return np.asarray(names, dtype=object)
