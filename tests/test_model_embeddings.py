@@ -31,6 +31,15 @@ def fake_encoder(monkeypatch):
     monkeypatch.setattr(features, "embed", fake_embed)
 
 
+def small_training_set(folder, per_group: int):
+    """A few written training rows per (tone, blame) pair, and a training config with embeddings."""
+    labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
+    sample = pd.concat([g.head(per_group) for _, g in labels[labels.split == "train"].groupby(["tone", "blame"])])
+    sample.to_csv(folder / "small.csv", index=False)
+    (folder / "emb.toml").write_text(f'[training]\nembedding_model = "{ENCODER}"\ncalibration_folds = 2\n')
+    return folder / "small.csv", folder / "emb.toml"
+
+
 TEXTS = ["You failed to pay.", "We are so sorry about the delay.", "Your parcel arrives on Tuesday."]
 
 
@@ -54,11 +63,8 @@ def test_an_unknown_encoder_name_is_refused_at_fit():
 
 
 def test_a_model_with_embeddings_fails_clearly_to_load_without_the_extra(fake_encoder, monkeypatch, tmp_path):
-    labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
-    sample = pd.concat([g.head(6) for _, g in labels[labels.split == "train"].groupby(["tone", "blame"])])
-    sample.to_csv(tmp_path / "small.csv", index=False)
-    (tmp_path / "emb.toml").write_text(f'[training]\nembedding_model = "{ENCODER}"\ncalibration_folds = 2\n')
-    training.train([tmp_path / "small.csv"], tmp_path / "model", tmp_path / "emb.toml")
+    labels_file, config = small_training_set(tmp_path, per_group=6)
+    training.train([labels_file], tmp_path / "model", config)
     monkeypatch.setattr(embeddings, "available", lambda name: False)
     with pytest.raises(embeddings.EmbeddingsUnavailableError, match=r"interaction-analyzer\[embeddings\]"):
         load_pipeline_file(tmp_path / "model")
@@ -125,15 +131,13 @@ def test_a_model_from_another_sentence_transformers_version_warns(tmp_path):
 
 @needs_encoder
 def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_path):
+    labels_file, config = small_training_set(tmp_path, per_group=8)
     labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
-    sample = pd.concat([g.head(8) for _, g in labels[labels.split == "train"].groupby(["tone", "blame"])])
-    sample.to_csv(tmp_path / "small.csv", index=False)
-    (tmp_path / "emb.toml").write_text(f'[training]\nembedding_model = "{ENCODER}"\ncalibration_folds = 2\n')
     texts = labels[labels.split == "test"]["text"].head(40).tolist()
     runs = []
     for name in ("first", "second"):
         embeddings._CACHES.clear()  # encode again from scratch, as a new process would
-        training.train([tmp_path / "small.csv"], tmp_path / name, tmp_path / "emb.toml")
+        training.train([labels_file], tmp_path / name, config)
         embeddings._CACHES.clear()
         predictions = training.load_model(tmp_path / name).predict_texts(texts)
         runs.append(json.dumps([p.__dict__ for p in predictions], sort_keys=True).encode())
