@@ -24,6 +24,22 @@ def cli():
     """Read what every department says to customers and put numbers and evidence on it."""
 
 
+@cli.command("info", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def info_command(as_json):
+    """Show what is installed: versions, the spaCy model, the default tone model and its scores.
+
+    \b
+    Example:
+        analyzer info
+        analyzer info --json
+    """
+    from analyzer.about import info, render
+
+    facts = info()
+    click.echo(json.dumps(facts, sort_keys=True) if as_json else render(facts))
+
+
 @cli.command("run", context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str),
@@ -90,7 +106,7 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
               help="TOML config; its [nlp] spacy_model and [model] path are used unless given as options.")
 @click.option("--model", "model_dir", type=click.Path(path_type=str),
-              help="Tone model folder (default: the shipped models/tone-v1, or models/tone-v1-light without the embeddings extra).")
+              help="Tone model folder (default: the shipped tone-v1; see 'analyzer info').")
 @click.option("--spans-only", is_flag=True, help="Show the rule spans only, without the tone model.")
 def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
     """Show the tone and blame spans the rules find in TEXT ('-' reads standard input).
@@ -116,6 +132,8 @@ def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
     config = _call(load_config, config_path)
     nlp = _call(load_pipeline, spacy_model or config.spacy_model)
     tone_model = None if spans_only else _call(load_model, model_dir or config.model_path, spacy_model or config.spacy_model)
+    if tone_model is not None and tone_model.drift is not None:
+        _warn(tone_model.drift.message)
     sentences = tag_text(nlp, text, tone_model)
     if as_json:
         payload = {"model": model_info(nlp), "text": text, "sentences": [s.to_dict() for s in sentences]}
@@ -163,7 +181,8 @@ def train_command(label_files, out, config_path, split, eval_files, spacy_model,
 
 
 @cli.command("evaluate", context_settings=CONTEXT)
-@click.option("--model", "model_dir", required=True, type=click.Path(path_type=str), help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=str),
+              help="Model folder (default: the shipped tone-v1; see 'analyzer info').")
 @click.option("--labels", "label_files", multiple=True, required=True, type=click.Path(path_type=str),
               help="Label file (CSV, JSONL or Parquet); repeat for several.")
 @click.option("--split", help="Only rows whose split column has this value (e.g. test).")
@@ -176,12 +195,15 @@ def evaluate_command(model_dir, label_files, split, spacy_model, as_json):
 
     \b
     Example:
-        analyzer evaluate --model models/tone-v1 --labels data/labels/real_tweetsumm.csv --split test
+        analyzer evaluate --labels data/labels/written.csv --split test
+        analyzer evaluate --model my-model --labels data/labels/real_tweetsumm.csv --split test
     """
     from analyzer.model.report import render_evaluation
     from analyzer.model.training import evaluate
 
     report = _call(evaluate, model_dir, list(label_files), split=split, spacy_model=spacy_model)
+    if report["model_drift"]:
+        _warn(report["model_drift"])
     click.echo(json.dumps(report, sort_keys=True) if as_json else render_evaluation(report))
 
 
@@ -306,6 +328,10 @@ def review_import_command(csv_path, out, reviewer):
 
     count = _call(import_verdicts, out, csv_path, reviewer)
     click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
 
 
 def _usage_error(message: str) -> None:

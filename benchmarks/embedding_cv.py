@@ -4,8 +4,7 @@
 
 Each setting is the project's training pipeline (`analyzer.model.training.build_pipeline`)
 with the `[training]` overrides below, refit on four folds and scored on the fifth (the
-same folds for every setting); the test splits take no part. Needs the `embeddings`
-extra. About 10 minutes on 2 cores.
+same folds for every setting); the test splits take no part. About 10 minutes on 2 cores.
 """
 
 from __future__ import annotations

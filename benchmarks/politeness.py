@@ -13,7 +13,7 @@ tests on all of the other. Two pipelines run under the same protocol:
   the spaCy span counts and cues, VADER, politeness markers) and its
   ``ToneBlameClassifier`` as a single head, with C chosen by 3-fold CV inside
   each training set (about 10 minutes on 2 cores);
-- with ``--embeddings`` (needs the ``embeddings`` extra), also ``project +
+- with ``--embeddings``, also ``project +
   embeddings``: the same with the all-MiniLM-L6-v2 sentence embeddings that
   ``models/tone-v1`` uses (about 12 more minutes).
 
@@ -39,7 +39,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from analyzer.model.embeddings import DEFAULT_ENCODER, EXTRA_HINT, available as embeddings_available
+from analyzer.model.embeddings import DEFAULT_ENCODER
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
 from analyzer.model.tone_model import texts_to_frame
@@ -127,10 +127,8 @@ def main() -> None:
     parser.add_argument("--investigate-se", action="store_true",
                         help="only print the bag-of-words Stack Exchange accuracy under other labelings of the data")
     parser.add_argument("--embeddings", action="store_true",
-                        help="also run the pipeline with sentence embeddings (needs the embeddings extra)")
+                        help="also run the pipeline with sentence embeddings (the default model's features)")
     args = parser.parse_args()
-    if args.embeddings and not embeddings_available(DEFAULT_ENCODER):
-        sys.exit(f"--embeddings: the sentence encoder is not installed; {EXTRA_HINT}")
     folder = Path(args.data)
     missing = [name for name in FILES.values() if not (folder / name).exists()]
     if missing:

@@ -153,3 +153,26 @@ def test_without_a_terminal_a_successful_run_prints_nothing(tmp_path):
 def test_quiet_and_verbose_together_are_a_usage_error(tmp_path):
     result = _invoke("run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet", "--verbose")
     assert result.exit_code == 2 and "exclude each other" in result.output
+
+
+@pytest.mark.parametrize("model", ["missing-folder", "empty-folder"])
+def test_a_run_with_an_unusable_model_exits_2_and_writes_nothing(tmp_path, model):
+    (tmp_path / "empty-folder").mkdir()
+    config = tmp_path / "model.toml"
+    config.write_text(f"[model]\npath = '{tmp_path / model}'\n")
+    result = _invoke("run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(config))
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # no folder, no lock file left behind
+
+
+def test_info_names_the_default_model_and_its_scores():
+    result = _invoke("info")
+    assert result.exit_code == 0
+    assert "default tone model (tone-v1)" in result.output and "written:test" in result.output
+
+
+def test_info_json_has_the_keys_scripts_rely_on():
+    facts = json.loads(_invoke("info", "--json").output)
+    assert {"analyzer", "python", "libraries", "spacy_model", "default_model", "sentence_encoders"} <= set(facts)
+    assert facts["default_model"]["version"].startswith("tone-")
+    assert facts["libraries"]["onnxruntime"] != "not installed"

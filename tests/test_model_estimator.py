@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from analyzer.model.estimator import ToneBlameClassifier
@@ -16,8 +17,18 @@ CALIBRATION_UNDOES_WEIGHTS = (
                           ToneBlameClassifier(base="logistic", calibration=None)],
                          expected_failed_checks=lambda est: {"check_class_weight_classifiers": CALIBRATION_UNDOES_WEIGHTS}
                          if est.calibration else {})
+@pytest.mark.slow
 def test_estimator_follows_the_scikit_learn_contract(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("check_name", [
+    "check_no_attributes_set_in_init", "check_get_params_invariance", "check_set_params",
+    "check_estimators_unfitted", "check_dont_overwrite_parameters", "check_n_features_in",
+    "check_fit_score_takes_y"])
+def test_estimator_passes_the_core_contract_checks(check_name):
+    """A fast subset of the full suite above, for test runs that skip the slow marker."""
+    getattr(estimator_checks, check_name)("ToneBlameClassifier", ToneBlameClassifier(calibration_folds=2))
 
 
 def _data(n=120, seed=0):

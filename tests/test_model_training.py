@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from analyzer.cli import cli
 from analyzer.model.artifacts import ModelFileError, load_pipeline_file
+from analyzer.model.probes import PROBE_SENTENCES, TOLERANCE
+from analyzer.model.shipped import default_model_dir
 from analyzer.model.training import evaluate, load_model, train
 from conftest import REPO
 
@@ -45,6 +47,7 @@ def test_training_writes_the_model_meta_and_card(model_dir):
     assert meta["model_version"] in (model_dir / "README.md").read_text()
 
 
+@pytest.mark.slow
 def test_retraining_from_the_same_data_gives_byte_identical_predictions(model_dir, small_labels, tmp_path):
     train([small_labels], tmp_path / "again")
     first, second = load_model(model_dir), load_model(tmp_path / "again")
@@ -84,16 +87,63 @@ def test_a_model_file_with_untrusted_types_is_refused(tmp_path):
         load_pipeline_file(tmp_path)
 
 
-def test_a_model_from_another_scikit_learn_version_warns(model_dir, tmp_path):
+def test_training_stores_the_outputs_on_the_probe_sentences(model_dir):
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert [probe["text"] for probe in meta["probes"]] == list(PROBE_SENTENCES)
+    assert abs(sum(meta["probes"][0]["tone"].values()) - 1) < 1e-4
+
+
+def test_a_model_that_gives_its_stored_outputs_loads_without_a_drift(model_dir):
+    assert load_model(model_dir).drift is None
+
+
+def test_a_model_whose_outputs_moved_beyond_tolerance_reports_a_drift(model_dir, tmp_path):
     import shutil
+
+    copy = tmp_path / "moved"
+    shutil.copytree(model_dir, copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    probe = meta["probes"][2]
+    label = max(probe["tone"], key=probe["tone"].get)
+    probe["tone"][label] -= 0.2
+    (copy / "meta.json").write_text(json.dumps(meta))
+    drift = load_model(copy).drift
+    assert (drift.sentence, drift.head, drift.label) == (probe["text"], "tone", label)
+    assert "different outputs" in drift.message
+
+
+def test_a_change_within_tolerance_is_not_a_drift(model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "same"
+    shutil.copytree(model_dir, copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    for probe in meta["probes"]:
+        for label in probe["blame"]:
+            probe["blame"][label] += TOLERANCE / 2
+    (copy / "meta.json").write_text(json.dumps(meta))
+    assert load_model(copy).drift is None
+
+
+def test_a_library_version_different_from_training_alone_prints_no_warning(model_dir, tmp_path):
+    import shutil
+    import warnings
 
     copy = tmp_path / "old"
     shutil.copytree(model_dir, copy)
     meta = json.loads((copy / "meta.json").read_text())
     meta["library_versions"]["scikit-learn"] = "0.24.2"
     (copy / "meta.json").write_text(json.dumps(meta))
-    with pytest.warns(UserWarning, match="trained with scikit-learn 0.24.2"):
-        load_pipeline_file(copy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_model(copy)
+
+
+def test_evaluate_uses_the_shipped_model_without_model_option(small_labels):
+    result = CliRunner().invoke(cli, ["evaluate", "--labels", str(small_labels), "--split", "test", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["model_version"] == json.loads((default_model_dir() / "meta.json").read_text())["model_version"]
 
 
 def test_evaluate_reports_macro_f1_confusion_and_calibration(model_dir, small_labels):

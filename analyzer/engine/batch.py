@@ -8,11 +8,8 @@ holds scoring logic of its own.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 from spacy.language import Language
@@ -21,7 +18,7 @@ from analyzer import __version__
 from analyzer.config import Config
 from analyzer.engine.rows import interaction_row, records
 from analyzer.ingest.records import Interaction
-from analyzer.io.schemas import BLAMES, SCHEMA_VERSION, TONES
+from analyzer.io.schemas import BLAMES, TONES
 from analyzer.nlp.pieces import text_pieces
 from analyzer.nlp.tagging import tag_docs
 from analyzer.scoring.empathy import count_words, interaction_scores, sentence_valence, sentence_weight
@@ -44,10 +41,6 @@ class Scorer:
     @property
     def model_version(self) -> str:
         return self.tone_model.version
-
-    @staticmethod
-    def check_config(config: Config) -> None:
-        build_rules(config.flag_rules, config.source or "config")
 
     @classmethod
     def from_config(cls, config: Config) -> "Scorer":
@@ -146,44 +139,3 @@ def _where(item: Interaction) -> dict:
     return {"interaction_id": item.interaction_id, "source_path": item.source_path,
             "relative_path": item.relative_path, "source_offset": item.source_offset,
             "department": item.department, "channel": item.channel}
-
-
-def scoring_key(config: Config) -> str:
-    """A hash of everything besides a file's bytes that decides its output rows.
-
-    A new model, spaCy model, config or analyzer version changes it, and the
-    incremental run then re-scores every file.
-    """
-    from analyzer.model.artifacts import MODEL_FILE
-    from analyzer.model.training import default_model_dir
-    from analyzer.nlp.model import resolve_model
-
-    model_dir = Path(config.model_path) if config.model_path else default_model_dir()
-    spacy_model = resolve_model(config.spacy_model)
-    parts = {
-        "model": _sha256_or_missing(model_dir / MODEL_FILE),
-        "spacy_model": spacy_model,
-        "spacy_model_version": _spacy_model_version(spacy_model),
-        "config": config.digest,
-        "analyzer": __version__,
-        "schema": SCHEMA_VERSION,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _sha256_or_missing(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"  # loading the model reports the problem
-
-
-def _spacy_model_version(name: str) -> str:
-    from spacy.util import get_package_version
-
-    if Path(name).is_dir():
-        try:
-            return json.loads((Path(name) / "meta.json").read_text(encoding="utf-8")).get("version", "")
-        except (OSError, ValueError):
-            return ""
-    return get_package_version(name) or ""

@@ -9,33 +9,31 @@ byte follow from its inputs) and atomic (see ``analyzer.io.publish``).
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from analyzer import __version__
 from analyzer.config import Config, load_config
-from analyzer.engine.batch import Scorer, scoring_key
+from analyzer.engine.plan import PlannedFile, model_dir_for, plan_file, run_id_for, scoring_key
 from analyzer.engine.progress import Reporter
-from analyzer.engine.rows import records
 from analyzer.engine.summary import RunSummary
-from analyzer.engine.workers import (ChunkResult, FileOutcome, PlannedFile, chunks, init_worker, score_chunk,
-                                     score_chunk_in_worker)
 from analyzer.errors import UsageError
-from analyzer.ingest.source import SourceFile, check_inputs, discover
-from analyzer.io.datasets import to_table
+from analyzer.ingest.source import check_inputs, discover
 from analyzer.io.manifest import ManifestEntry
-from analyzer.io.schemas import DEPARTMENTS, PER_FILE_DATASETS, SCHEMA_VERSION
-from analyzer.io.store import OutputStore, RunStaging
-from analyzer.scoring.aggregate import aggregate
+from analyzer.io.schemas import SCHEMA_VERSION
+from analyzer.io.store import OutputStore
+from analyzer.model.shipped import check_model_folder
+from analyzer.scoring.flag_rules import build_rules
+
+if TYPE_CHECKING:  # the scoring side (spaCy, the model, pandas) is imported only when a file needs scoring
+    from analyzer.engine.batch import Scorer
+    from analyzer.engine.workers import ChunkResult, FileOutcome
+    from analyzer.io.store import RunStaging
 
 FILES_PER_CHUNK = 32
 FILES_PER_WORKER_CHUNK = 8  # small enough to keep every worker busy to the end
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass
@@ -46,22 +44,6 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         return self.summary.exit_code
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def run_id_for(run_date: str, key: str, planned: list[PlannedFile]) -> str:
-    """The same inputs, setup and date give the same id, so a re-run after a crash writes the same bytes."""
-    digest = hashlib.sha256(f"{run_date}\n{key}\n".encode())
-    for item in planned:
-        digest.update(f"{item.key}\t{item.content_sha256}\n".encode("utf-8", "surrogatepass"))
-    return f"{run_date.replace('-', '')}-{digest.hexdigest()[:12]}"
 
 
 def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Path | None = None, *,
@@ -79,7 +61,10 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, but {out} is a file")
-    Scorer.check_config(config)  # an invalid [flags] table fails before any work
+    # every usage error is found before the output folder is touched: exit 2 writes nothing
+    build_rules(config.flag_rules, config.source or "config")
+    check_model_folder(model_dir_for(config))
+    key = scoring_key(config)
     store = OutputStore(out)
     summary = RunSummary(run_date=run_date, out=str(out))
     try:
@@ -87,25 +72,22 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
             if store.recover(lambda step: reporter.event("step", step=step)):
                 summary.recovered = True
                 reporter.event("recovered")
-            return _run_locked(roots, store, config, run_date, full_refresh, workers, summary, reporter)
+            return _run_locked(roots, store, config, key, run_date, full_refresh, workers, summary, reporter)
     finally:
         reporter.close()
 
 
-def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date: str, full_refresh: bool,
-                workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
+def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str, run_date: str,
+                full_refresh: bool, workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
     manifest = store.manifest(rebuild_if_damaged=full_refresh)
-    key = scoring_key(config)
     to_score: list[PlannedFile] = []
     for found in discover(roots, config.exclude):
         if isinstance(found, str):
             summary.files_skipped += 1
             continue
         summary.files_seen += 1
-        planned = _plan(found)
-        if planned is None:
-            to_score.append(PlannedFile(found, "", 0))  # unreadable: read_source records why
-        elif full_refresh or not manifest.is_current(planned.key, planned.content_sha256, key):
+        planned = plan_file(found)
+        if full_refresh or not manifest.is_current(planned.key, planned.content_sha256, key):
             to_score.append(planned)
         else:
             summary.files_unchanged += 1
@@ -116,7 +98,12 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date:
         return RunResult(summary=summary)
 
     summary.run_id = run_id_for(run_date, key, to_score)
+    from analyzer.engine.batch import Scorer
+
     scorer = Scorer.from_config(config)
+    if scorer.tone_model.drift is not None:
+        reporter.event("model_drift", level="warning", message=scorer.tone_model.drift.message,
+                       model_version=scorer.model_version)
     metadata = {"run_id": summary.run_id, "run_date": run_date, "version": __version__,
                 "config_digest": config.digest, "schema_version": SCHEMA_VERSION,
                 "model_version": scorer.model_version, "scoring_key": key}
@@ -133,13 +120,6 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, run_date:
     summary.published = True
     reporter.event("finished", **summary.log_fields())
     return RunResult(summary=summary, published=published)
-
-
-def _plan(source: SourceFile) -> PlannedFile | None:
-    try:
-        return PlannedFile(source, file_sha256(source.path), source.path.stat().st_size)
-    except OSError:
-        return None
 
 
 def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, staging: RunStaging, run_date: str,
@@ -159,6 +139,11 @@ def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, sta
 
 def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
                    workers: int) -> Iterator[ChunkResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analyzer.engine.workers import chunks, init_worker, score_chunk, score_chunk_in_worker
+
     if workers <= 1:
         for chunk in chunks(planned, FILES_PER_CHUNK):
             yield score_chunk(chunk, config, scorer, run_id)
@@ -192,6 +177,11 @@ def _record_file(outcome: FileOutcome, summary: RunSummary, reporter: Reporter, 
 def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer: Scorer, config: Config,
                       summary: RunSummary) -> None:
     """This date's partition of every dataset: the kept rows of all its files, then the aggregates."""
+    from analyzer.engine.rows import records
+    from analyzer.io.datasets import to_table
+    from analyzer.io.schemas import DEPARTMENTS, PER_FILE_DATASETS
+    from analyzer.scoring.aggregate import aggregate
+
     for dataset in PER_FILE_DATASETS:
         table = staging.kept_rows(dataset, entries)
         staging.write_partition(dataset, table)

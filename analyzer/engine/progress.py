@@ -33,6 +33,8 @@ class TextReporter(Reporter):
     def event(self, name: str, **fields) -> None:
         if name == "recovered":
             print("finished the publish of an interrupted run", file=self.stream)
+        elif name == "model_drift":
+            print(f"Warning: {fields['message']}", file=self.stream)
         elif name == "planned" and fields["to_score"] and self.stream.isatty():
             from tqdm import tqdm
 

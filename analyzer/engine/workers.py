@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzer.config import Config
 from analyzer.engine.batch import BatchRows, Scorer, score_batch
+from analyzer.engine.plan import PlannedFile
 from analyzer.engine.rows import error_row
 from analyzer.errors import InputFileError
 from analyzer.ingest.masking import mask_interaction
@@ -20,17 +21,6 @@ from analyzer.ingest.records import Interaction
 from analyzer.ingest.source import SourceFile
 
 BATCH_INTERACTIONS = 64  # interactions tagged together (spaCy nlp.pipe and one model call)
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    source: SourceFile
-    content_sha256: str  # empty when the file could not be read to hash it
-    size_bytes: int
-
-    @property
-    def key(self) -> str:
-        return str(self.source.path)
 
 
 @dataclass(frozen=True)
@@ -139,6 +129,9 @@ _worker: dict = {}
 
 
 def init_worker(config: Config) -> None:
+    from analyzer.model import embeddings
+
+    embeddings.use_threads(1)  # N workers on N cores: one encoder thread each
     _worker["config"] = config
     _worker["scorer"] = Scorer.from_config(config)
 

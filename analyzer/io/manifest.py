@@ -55,8 +55,10 @@ class Manifest:
         if not path.exists():
             return cls()
         try:
-            table = pq.read_table(path, schema=MANIFEST_SCHEMA)
-        except (OSError, pa.ArrowInvalid) as exc:
+            # ParquetFile, not read_table: read_table imports pyarrow.dataset and pandas, a second
+            # of a nightly run that has nothing to score
+            table = pq.ParquetFile(path).read(columns=MANIFEST_SCHEMA.names).cast(MANIFEST_SCHEMA)
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid) as exc:
             raise OutputError(f"the run manifest {path} is unreadable ({exc}); "
                               "run again with --full-refresh to rebuild it") from None
         return cls({row["source_path"]: ManifestEntry(**row) for row in table.to_pylist()})

@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Callable
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from analyzer.errors import OutputError, UsageError
@@ -64,6 +62,8 @@ class OutputStore:
         folder = self.out / dataset
         if not folder.exists():
             raise UsageError(f"no {dataset} dataset under {self.out}: run 'analyzer run ... --out {self.out}' first")
+        import pyarrow.dataset as ds  # imports pandas: only when a dataset is read
+
         return ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns, filter=filter)
 
     def partition_path(self, dataset: str, run_date: str) -> Path:
@@ -126,6 +126,8 @@ class RunStaging:
             except (OSError, pa.ArrowInvalid) as exc:
                 raise OutputError(f"kept rows {path} are missing or unreadable ({exc}); "
                                   "run again with --full-refresh") from None
+            import pyarrow.compute as pc  # not needed by a run that has nothing to score
+
             mask = pc.is_in(table["source_path"], value_set=pa.array(sorted(paths), type=pa.string()))
             tables.append(table.filter(mask).replace_schema_metadata(None))
         combined = pa.concat_tables(tables)

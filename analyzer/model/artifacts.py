@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import platform
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -18,11 +17,9 @@ import sklearn
 import spacy
 from sklearn.pipeline import Pipeline
 
-from analyzer.errors import UsageError
 from analyzer.model import embeddings
+from analyzer.model.shipped import META_FILE, MODEL_FILE, ModelFileError, check_model_folder
 
-MODEL_FILE = "model.skops"
-META_FILE = "meta.json"
 CARD_FILE = "README.md"
 
 # Every type the project's pipeline contains; anything else in a file is refused.
@@ -55,10 +52,6 @@ TRUSTED_TYPES = [
 ]
 
 
-class ModelFileError(UsageError):
-    """A model folder is missing, incomplete, or not a model of this tool."""
-
-
 def library_versions(embedding_model: str | None = None) -> dict[str, str]:
     import skops
 
@@ -81,16 +74,12 @@ def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
 
 
 def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
-    """The scikit-learn pipeline and meta of a model folder; warns on version mismatches."""
+    """The scikit-learn pipeline and meta of a model folder (see ``analyzer.model.probes`` for the
+    check that the installed libraries still give the model's outputs)."""
     import skops.io as sio
 
-    folder = Path(folder)
+    folder = check_model_folder(folder)
     model_path, meta_path = folder / MODEL_FILE, folder / META_FILE
-    if not folder.is_dir():
-        raise ModelFileError(f"model folder not found: {folder}")
-    if not model_path.exists() or not meta_path.exists():
-        raise ModelFileError(f"{folder} is not a model folder: it needs {MODEL_FILE} and {META_FILE} "
-                             "(make one with 'analyzer train')")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
@@ -107,22 +96,9 @@ def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
         raise ModelFileError(f"{model_path} does not hold a tone model pipeline")
     encoder = getattr(pipeline[0], "embedding_model", None)
     if encoder and not embeddings.available(encoder):
-        raise embeddings.EmbeddingsUnavailableError(f"model {folder} uses sentence embeddings ({encoder}), which "
-                                                    f"are not installed; {embeddings.EXTRA_HINT}")
-    warn_on_version_mismatch(meta, folder, encoder)
+        raise embeddings.EmbeddingsUnavailableError(f"model {folder} uses the sentence encoder {encoder}, which is "
+                                                    "not installed with this package; reinstall it")
     return pipeline, meta
-
-
-def warn_on_version_mismatch(meta: dict, folder: Path, encoder: str | None = None) -> None:
-    built = meta.get("library_versions", {})
-    current = library_versions(encoder)
-    # the sentence encoder's libraries change the embeddings the model was fitted on, as spaCy changes the cues
-    for library in ("scikit-learn", "spacy", "sentence-transformers", "transformers"):
-        wanted, have = built.get(library), current.get(library)
-        if wanted and have and wanted.split(".")[:2] != have.split(".")[:2]:
-            warnings.warn(f"model {folder} was trained with {library} {wanted} but {library} {have} is installed; "
-                          "its predictions may differ: retrain it with 'analyzer train' or install the matching "
-                          "version", stacklevel=2)
 
 
 def model_card(meta: dict) -> str:
@@ -131,9 +107,9 @@ def model_card(meta: dict) -> str:
              "## What it does", "",
              "Labels one company-side sentence with a tone (`" + "`, `".join(meta["labels"]["tone"]) +
              "`) and a blame (`" + "`, `".join(meta["labels"]["blame"]) + "`), with calibrated probabilities, "
-             "following `../shared/labeling-guide.md`. Features: word and character n-grams, the spaCy span "
+             "following the project's labelling standard (`docs/labeling.md` in the repository). Features: word and character n-grams, the spaCy span "
              "components' counts and syntactic cues, VADER sentiment scores and politeness-strategy markers" +
-             (f", and sentence embeddings from {meta['params']['embedding_model']} (needs the `embeddings` extra)"
+             (f", and sentence embeddings from {meta['params']['embedding_model']} (ONNX, run by onnxruntime)"
               if meta["params"].get("embedding_model") else "") + ".", "",
              "## Training data", "", "| file | rows used | sha256 | licence |", "|---|---|---|---|"]
     for item in meta["training_data"]:

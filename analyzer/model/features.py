@@ -5,7 +5,7 @@ Input: a DataFrame with a ``text`` column and the spaCy cue columns
 of word n-grams, character n-grams, the span counts and syntactic cues, VADER
 sentiment scores (MIT licence) and the politeness strategies of
 Danescu-Niculescu-Mizil et al. (2013) as regular expressions, and optionally
-sentence embeddings (the ``embeddings`` extra, :mod:`analyzer.model.embeddings`).
+sentence embeddings (all-MiniLM-L6-v2 on onnxruntime, :mod:`analyzer.model.embeddings`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from analyzer.model.embeddings import PACKAGED_ENCODERS, embed
+from analyzer.model.embeddings import KNOWN_ENCODERS, embed
 
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[!?]"
 LEXICON_COLUMNS = ("vader_neg", "vader_neu", "vader_pos", "vader_compound")
@@ -86,9 +86,9 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         if not any((self.use_words, self.use_chars, self.use_cues, self.use_lexicon, self.use_politeness,
                     self.embedding_model)):
             raise ValueError("SentenceFeaturizer needs at least one feature family switched on")
-        if self.embedding_model is not None and self.embedding_model not in PACKAGED_ENCODERS:
+        if self.embedding_model is not None and self.embedding_model not in KNOWN_ENCODERS:
             raise ValueError(f"The 'embedding_model' parameter of SentenceFeaturizer must be None or one of "
-                             f"{sorted(PACKAGED_ENCODERS)}. Got {self.embedding_model!r} instead.")
+                             f"{sorted(KNOWN_ENCODERS)}. Got {self.embedding_model!r} instead.")
         texts = frame["text"].tolist()
         self.word_vectorizer_ = TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), min_df=self.min_df,
                                                 sublinear_tf=True, token_pattern=TOKEN_PATTERN,

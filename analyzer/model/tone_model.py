@@ -38,6 +38,7 @@ class ToneModel:
         self.pipeline = pipeline
         self.nlp = nlp
         self.meta = meta
+        self.drift = None  # analyzer.model.probes.ProbeDrift when this installation gives other outputs
 
     @property
     def version(self) -> str:

@@ -17,12 +17,13 @@ from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
 from analyzer.errors import ConfigError
-from analyzer.model import embeddings
 from analyzer.model.artifacts import library_versions, load_pipeline_file, save_model
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
 from analyzer.model.labels import BLAMES, TONES, read_labels
 from analyzer.model.metrics import head_report
+from analyzer.model.probes import PROBE_SENTENCES, largest_drift, probe_outputs
+from analyzer.model.shipped import default_model_dir
 from analyzer.model.tone_model import ToneModel, texts_to_frame
 from analyzer.nlp.model import load_pipeline as load_spacy, model_info
 
@@ -31,7 +32,7 @@ DEFAULT_PARAMS = {
     "class_weight": "balanced",
     "use_words": True, "use_chars": True, "use_cues": True, "use_lexicon": True, "use_politeness": True,
     "min_df": 2, "word_ngram_range": [1, 3], "char_ngram_range": [2, 5], "dense_weight": 1.0,
-    # sentence embeddings (the `embeddings` extra): an encoder name from analyzer.model.embeddings, "" for none
+    # sentence embeddings: an encoder name from analyzer.model.embeddings (shipped, run by onnxruntime), "" for none
     "embedding_model": "", "embedding_weight": 1.0,
 }
 LICENCE_FILE = "LICENCES.json"
@@ -113,6 +114,7 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
         "spacy_model": model_info(nlp),
         "library_versions": library_versions(params["embedding_model"] or None),
         "metrics": metrics,
+        "probes": probe_outputs(model.predict_texts(list(PROBE_SENTENCES))),
     }
     meta["model_version"] = "tone-" + hashlib.sha256(json.dumps(
         {k: meta[k] for k in ("training_data", "params", "library_versions", "spacy_model")},
@@ -132,36 +134,28 @@ def evaluate_rows(model: ToneModel, rows: pd.DataFrame) -> dict:
             "blame": head_report(rows["blame"], blame_pred, blame_proba, blame_classes, BLAMES)}
 
 
-DEFAULT_MODEL_NAME = "tone-v1"  # with sentence embeddings (the `embeddings` extra)
-LIGHT_MODEL_NAME = "tone-v1-light"  # the same data and settings without embeddings: the base install's default
-
-
-def shipped_models_dir() -> Path:
-    """``models/`` beside the package (an editable or source install)."""
-    return Path(__file__).resolve().parent.parent.parent / "models"
-
-
-def default_model_dir() -> Path:
-    """The shipped model: ``models/tone-v1`` when the embeddings extra is installed, else ``models/tone-v1-light``.
-
-    Every output row names the model version, so runs made with either stay traceable.
-    """
-    name = DEFAULT_MODEL_NAME if embeddings.available(embeddings.DEFAULT_ENCODER) else LIGHT_MODEL_NAME
-    return shipped_models_dir() / name
-
-
 def load_model(folder: str | Path | None = None, spacy_model: str | None = None) -> ToneModel:
-    """A model folder (default: the shipped one) with the spaCy pipeline that makes its features."""
+    """A model folder (default: the shipped one) with the spaCy pipeline that makes its features.
+
+    Its probe sentences are scored once; ``model.drift`` holds the largest change against the
+    outputs stored at training, if any is beyond tolerance, for the caller to report.
+    """
     pipeline, meta = load_pipeline_file(folder or default_model_dir())
-    return ToneModel(pipeline, load_spacy(spacy_model), meta)
+    model = ToneModel(pipeline, load_spacy(spacy_model), meta)
+    stored = meta.get("probes") or []
+    if stored:
+        model.drift = largest_drift(stored, model.predict_texts([probe["text"] for probe in stored]))
+    return model
 
 
-def evaluate(model_dir: str | Path, label_files: list[str | Path], *, split: str | None = None,
+def evaluate(model_dir: str | Path | None, label_files: list[str | Path], *, split: str | None = None,
              spacy_model: str | None = None) -> dict:
+    """Scores of a model folder (default: the shipped one) on labelled sentences."""
     model = load_model(model_dir, spacy_model)
     rows = read_labels([str(p) for p in label_files], split=split)
     report = evaluate_rows(model, rows)
     report["model_version"] = model.version
+    report["model_drift"] = model.drift.message if model.drift else None
     report["label_files"] = [str(p) for p in label_files]
     report["split"] = split
     return report

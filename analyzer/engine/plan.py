@@ -1,0 +1,100 @@
+"""What a run has to score, decided before any model is loaded.
+
+A file needs scoring when the manifest has no entry for it with the same content
+hash and the same scoring key. The key hashes everything besides the file's bytes
+that decides its output rows (model files, sentence encoder, spaCy model, config,
+analyzer and schema versions), computed from files and package metadata only, so
+that a nightly run over an unchanged drop exits without importing spaCy, the
+model or pandas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer import __version__
+from analyzer.config import Config
+from analyzer.ingest.source import SourceFile
+from analyzer.io.schemas import SCHEMA_VERSION
+from analyzer.model.shipped import META_FILE, MODEL_FILE, default_model_dir, encoder_dir
+from analyzer.nlp.resolve import model_version, resolve_model
+
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    source: SourceFile
+    content_sha256: str  # empty when the file could not be read to hash it
+    size_bytes: int
+
+    @property
+    def key(self) -> str:
+        return str(self.source.path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plan_file(source: SourceFile) -> PlannedFile:
+    """The file with its content hash; an unreadable file gets an empty hash (read_source records why)."""
+    try:
+        return PlannedFile(source, file_sha256(source.path), source.path.stat().st_size)
+    except OSError:
+        return PlannedFile(source, "", 0)
+
+
+def model_dir_for(config: Config) -> Path:
+    return Path(config.model_path) if config.model_path else default_model_dir()
+
+
+def scoring_key(config: Config) -> str:
+    """A hash of everything besides a file's bytes that decides its output rows.
+
+    A new model, sentence encoder, spaCy model, config or analyzer version changes
+    it, and the incremental run then re-scores every file.
+    """
+    model_dir = model_dir_for(config)
+    spacy_model = resolve_model(config.spacy_model)
+    parts = {
+        "model": _sha256_or_missing(model_dir / MODEL_FILE),
+        "encoder": _encoder_sha256(model_dir),
+        "spacy_model": spacy_model,
+        "spacy_model_version": model_version(spacy_model),
+        "config": config.digest,
+        "analyzer": __version__,
+        "schema": SCHEMA_VERSION,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def run_id_for(run_date: str, key: str, planned: list[PlannedFile]) -> str:
+    """The same inputs, setup and date give the same id, so a re-run after a crash writes the same bytes."""
+    digest = hashlib.sha256(f"{run_date}\n{key}\n".encode())
+    for item in planned:
+        digest.update(f"{item.key}\t{item.content_sha256}\n".encode("utf-8", "surrogatepass"))
+    return f"{run_date.replace('-', '')}-{digest.hexdigest()[:12]}"
+
+
+def _encoder_sha256(model_dir: Path) -> str:
+    """The sentence encoder the model's meta names, if any ("" without one)."""
+    try:
+        name = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))["params"].get("embedding_model")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "missing"  # loading the model reports the problem
+    return _sha256_or_missing(encoder_dir(name) / "model.onnx") if name else ""
+
+
+def _sha256_or_missing(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return "missing"  # loading the model reports the problem
