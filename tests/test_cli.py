@@ -176,3 +176,42 @@ def test_info_json_has_the_keys_scripts_rely_on():
     assert {"analyzer", "python", "libraries", "spacy_model", "default_model", "sentence_encoders"} <= set(facts)
     assert facts["default_model"]["version"].startswith("tone-")
     assert facts["libraries"]["onnxruntime"] != "not installed"
+
+
+def _model_with_moved_probes(folder):
+    """A copy of the shipped model whose stored probe outputs no longer match what it gives."""
+    import shutil
+
+    from analyzer.model.shipped import default_model_dir
+
+    shutil.copytree(default_model_dir(), folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    for probe in meta["probes"]:
+        probe["tone"] = {label: 0.25 for label in probe["tone"]}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return folder
+
+
+def test_a_model_drift_is_one_warning_line_in_the_json_log(tmp_path):
+    from click.testing import CliRunner
+
+    model = _model_with_moved_probes(tmp_path / "model")
+    config = tmp_path / "model.toml"
+    config.write_text(f"[model]\npath = '{model}'\n")
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    result = runner.invoke(cli, ["run", str(SAMPLES / "sales"), "--out", str(tmp_path / "out"), "--quiet",
+                                 "--config", str(config), "--log-format", "json"])
+    records = [json.loads(line) for line in result.stderr.splitlines()]  # every line is JSON
+    drifts = [r for r in records if r["event"] == "model_drift"]
+    assert result.exit_code == 0 and len(drifts) == 1
+    assert drifts[0]["level"] == "warning" and "different outputs" in drifts[0]["message"]
+
+
+def test_tag_warns_once_on_stderr_when_the_model_drifted(tmp_path):
+    from click.testing import CliRunner
+
+    model = _model_with_moved_probes(tmp_path / "model")
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    result = runner.invoke(cli, ["tag", "Your refund is on its way.", "--model", str(model)])
+    assert result.exit_code == 0
+    assert result.stderr.count("Warning:") == 1 and "different outputs" in result.stderr
