@@ -71,19 +71,17 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         analyzer run data/samples --out out --config data/samples/analyzer.toml
     """
     from analyzer.engine.local import run
-    from analyzer.engine.progress import JsonReporter, Reporter, TextReporter
+    from analyzer.engine.progress import JsonReporter, TextReporter, warnings_to
     from analyzer.engine.summary import render
 
     if quiet and verbose:
         _usage_error("--quiet and --verbose exclude each other")
     quiet = quiet or not (verbose or sys.stdout.isatty())  # quiet under cron unless asked
-    if log_format == "json":
-        reporter = JsonReporter()
-    else:
-        reporter = Reporter() if quiet else TextReporter()
+    reporter = JsonReporter() if log_format == "json" else TextReporter(quiet=quiet)
     try:
-        result = run(inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
-                     wait_seconds=wait_seconds, workers=workers, reporter=reporter)
+        with warnings_to(reporter):
+            result = run(inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
+                         wait_seconds=wait_seconds, workers=workers, reporter=reporter)
     except AnalyzerError as exc:
         if log_format == "json":
             JsonReporter().event("failed", level="error", message=str(exc), exit_code=exc.exit_code)

@@ -40,3 +40,27 @@ def test_json_reporter_logs_a_failed_file_as_a_warning():
     stream = io.StringIO()
     JsonReporter(stream).event("file_failed", path="billing/x.eml", kind="empty", message="file is empty")
     assert json.loads(stream.getvalue())["level"] == "warning"
+
+
+def test_a_python_warning_during_a_run_is_one_json_log_line():
+    import warnings
+
+    from analyzer.engine.progress import warnings_to
+
+    stream = io.StringIO()
+    with warnings_to(JsonReporter(stream)), warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("a library changed its mind", UserWarning)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert (record["event"], record["level"], record["message"]) == ("warning", "warning",
+                                                                      "a library changed its mind")
+
+
+def test_a_quiet_text_reporter_prints_warnings_only():
+    stream = FakeTerminal()
+    reporter = TextReporter(stream, quiet=True)
+    _drive(reporter)
+    reporter.event("model_drift", level="warning", message="outputs moved")
+    assert stream.getvalue() == "Warning: outputs moved\n"

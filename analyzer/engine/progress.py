@@ -1,18 +1,27 @@
 """What a run tells the person (or cron job) watching it.
 
 ``Reporter`` receives the run's events; the CLI picks one:
-- ``TextReporter``: a progress bar on stderr when stderr is a terminal, nothing otherwise;
+- ``TextReporter``: a progress bar on stderr when stderr is a terminal, and
+  warnings as one ``Warning: ...`` line each (with ``quiet``, only the warnings:
+  ``--quiet`` and cron);
 - ``JsonReporter``: one JSON object per line on stderr (``--log-format json``),
   for log collectors;
-- ``Reporter`` itself: silent (``--quiet``, and the Python API's default).
+- ``Reporter`` itself: silent (the Python API's default).
+
+``warnings_to`` sends Python warnings raised by any library during a run to the
+reporter, so a JSON log stays one JSON object per line.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import warnings
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Iterator, TextIO
+
+WARNING_EVENTS = ("model_drift", "warning")
 
 
 class Reporter:
@@ -26,15 +35,18 @@ class Reporter:
 
 
 class TextReporter(Reporter):
-    def __init__(self, stream: TextIO | None = None):
+    def __init__(self, stream: TextIO | None = None, *, quiet: bool = False):
         self.stream = stream or sys.stderr
+        self.quiet = quiet
         self._bar = None
 
     def event(self, name: str, **fields) -> None:
-        if name == "recovered":
-            print("finished the publish of an interrupted run", file=self.stream)
-        elif name == "model_drift":
+        if name in WARNING_EVENTS:
             print(f"Warning: {fields['message']}", file=self.stream)
+        elif self.quiet:
+            return
+        elif name == "recovered":
+            print("finished the publish of an interrupted run", file=self.stream)
         elif name == "planned" and fields["to_score"] and self.stream.isatty():
             from tqdm import tqdm
 
@@ -63,3 +75,18 @@ class JsonReporter(Reporter):
         record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "level": level,
                   "event": name, **fields}
         print(json.dumps(record, sort_keys=True, default=str), file=self.stream, flush=True)
+
+
+@contextmanager
+def warnings_to(reporter: Reporter) -> Iterator[None]:
+    """Python warnings as ``warning`` events of the reporter, instead of two raw lines on stderr."""
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        reporter.event("warning", level="warning", message=str(message), category=category.__name__)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = previous
