@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +44,36 @@ class DepartmentRules:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost to read; exceeding one is a ``too_large`` error row.
+
+    The defaults are far above any real email, letter or export, and far below what
+    would stall a nightly run or exhaust its memory.
+    """
+
+    docx_uncompressed_mb: float = 100.0  # all parts of a .docx zip archive, decompressed
+    docx_elements: int = 200_000  # paragraphs, table cells and runs in one .docx
+    pdf_pages: int = 2_000
+    extracted_chars: int = 5_000_000  # text taken from one document (letter, PDF, .docx, email body)
+    record_mb: float = 10.0  # one JSONL line, one JSON document, one CSV row, one mbox message
+    json_depth: int = 64  # nesting of one JSON value
+    header_kb: float = 1024.0  # the header block of one email
+
+
+LIMIT_KEYS = {"docx_uncompressed_mb": float, "docx_elements": int, "pdf_pages": int, "extracted_chars": int,
+              "record_mb": float, "json_depth": int, "header_kb": float}
+
+
+@dataclass(frozen=True)
 class Config:
     company_email_domains: tuple[str, ...] = ()
     departments: DepartmentRules = field(default_factory=DepartmentRules)
     agent_names: tuple[str, ...] = DEFAULT_AGENT_NAMES
     customer_names: tuple[str, ...] = DEFAULT_CUSTOMER_NAMES
     max_file_mb: float = 50.0
+    limits: Limits = field(default_factory=Limits)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    follow_symlinks: bool = False  # follow links that lead outside the input root (inside it they are always read)
     tabular_default_channel: str = "chat"
     tabular_columns: dict[str, str] = field(default_factory=dict)
     spacy_model: str | None = None  # package name or folder; None = the resolution order in analyzer.nlp.model
@@ -70,8 +94,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "company": {"email_domains": list},
     "departments": {},  # free-form mapping, validated separately
     "transcripts": {"agent_names": list, "customer_names": list},
-    "limits": {"max_file_mb": (int, float)},
-    "input": {"exclude": list},
+    "limits": {"max_file_mb": (int, float), **{key: (int, float) if kind is float else int
+                                                for key, kind in LIMIT_KEYS.items()}},
+    "input": {"exclude": list, "follow_symlinks": bool},
     "tabular": {"default_channel": str, "columns": dict},
     "nlp": {"spacy_model": str},
     "model": {"path": str},
@@ -109,9 +134,7 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
     inputs = raw.get("input", {})
     tabular = raw.get("tabular", {})
 
-    max_mb = limits.get("max_file_mb", Config.max_file_mb)
-    if isinstance(max_mb, bool) or max_mb <= 0:
-        raise ConfigError(f"{where}: [limits] max_file_mb must be a positive number, got {max_mb!r}")
+    max_mb = _positive_limit(limits, "max_file_mb", Config.max_file_mb, where)
     channel = tabular.get("default_channel", Config.tabular_default_channel)
     if channel not in CHANNELS:
         raise ConfigError(f"{where}: [tabular] default_channel must be one of {', '.join(CHANNELS)}; got {channel!r}")
@@ -129,7 +152,10 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
         agent_names=_with_defaults(DEFAULT_AGENT_NAMES, _strings(transcripts, "agent_names", where, ())),
         customer_names=_with_defaults(DEFAULT_CUSTOMER_NAMES, _strings(transcripts, "customer_names", where, ())),
         max_file_mb=float(max_mb),
+        limits=Limits(**{key: kind(_positive_limit(limits, key, getattr(Limits, key), where))
+                         for key, kind in LIMIT_KEYS.items()}),
         exclude=tuple(_strings(inputs, "exclude", where, DEFAULT_EXCLUDE)),
+        follow_symlinks=inputs.get("follow_symlinks", False),
         tabular_default_channel=channel,
         tabular_columns={k: v.lower() for k, v in columns.items()},
         spacy_model=raw.get("nlp", {}).get("spacy_model") or None,
@@ -157,6 +183,14 @@ def _check_keys(raw: dict[str, Any], where: str) -> None:
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
                 raise ConfigError(f"{where}: [{section}] {key} must be a {names}, got {value!r}")
+
+
+def _positive_limit(section: dict, key: str, default: float, where: str) -> float:
+    """A limit must be a finite number above zero: inf or nan would let one file stall the run."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{where}: [limits] {key} must be a finite number above 0, got {value!r}")
+    return value
 
 
 def _min_company_words(section: dict, where: str) -> int:
