@@ -60,6 +60,8 @@ class InputFileError(Exception):
         "no_text": "the document has no text to read (for example a scanned PDF without a text layer)",
         "unsupported": "the file is a known but unsupported kind (encrypted, legacy format)",
         "unreadable": "the file could not be opened (permissions, I/O error)",
+        "not_regular": "not a regular file (a FIFO, device or socket, or a link to one): never opened for reading",
+        "outside_root": "a symbolic link to a file outside the input folder, not followed ([input] follow_symlinks)",
         "unscorable": "the record was read but tagging or scoring it failed (a bug to report); the rest of the run goes on",
     }
 

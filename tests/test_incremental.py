@@ -25,7 +25,9 @@ def drop(tmp_path):
 
 
 def _published(out):
-    return {path.relative_to(out): path.read_bytes() for path in out.rglob("part-0.parquet")}
+    """What readers see: the partition files of the current version."""
+    current = out / "_current"
+    return {path.relative_to(current): path.read_bytes() for path in current.rglob("part-0.parquet")}
 
 
 def test_rerun_over_unchanged_input_scores_nothing_and_leaves_the_output_alone(drop, tmp_path):
@@ -94,26 +96,52 @@ def test_a_run_waits_for_the_lock_when_asked(drop, tmp_path):
     assert run([drop], out, CONFIG, run_date="2026-04-01", wait_seconds=30).summary.published
 
 
-def test_a_publish_cut_short_after_its_journal_is_finished_by_the_next_run(drop, tmp_path, monkeypatch):
-    import analyzer.io.publish as publish
+def test_a_publish_cut_short_before_its_switch_leaves_the_previous_output_whole(drop, tmp_path, monkeypatch):
+    import analyzer.io.versions as versions
 
     out = tmp_path / "out"
-    run([drop], tmp_path / "reference", CONFIG, run_date="2026-04-01")
+    run([drop], out, CONFIG, run_date="2026-04-01")
+    before = _published(out)
+    (drop / "billing" / "late.eml").write_bytes((drop / "billing").joinpath(sorted(
+        p.name for p in (drop / "billing").iterdir())[0]).read_bytes() + b"\nOne more line.\n")
 
-    write_journal = publish.write_journal
+    def crash(*args):
+        raise KeyboardInterrupt  # the process dies with the new version built, just before the switch
 
-    def crash_after_journal(state, moves):
-        write_journal(state, moves)
-        raise KeyboardInterrupt  # the process dies right after the journal is on disk
-
-    monkeypatch.setattr(publish, "write_journal", crash_after_journal)
+    monkeypatch.setattr(versions, "switch", crash)
     with pytest.raises(KeyboardInterrupt):
         run([drop], out, CONFIG, run_date="2026-04-01")
     monkeypatch.undo()
-    assert (out / "_state" / "journal.json").exists()
+    assert _published(out) == before
     summary = run([drop], out, CONFIG, run_date="2026-04-01").summary
-    assert summary.recovered and summary.files_scored == 0
-    assert _published(out) == {p: b for p, b in _published(tmp_path / "reference").items()}
+    assert summary.files_scored == 1 and _published(out) != before
+
+
+def test_every_dataset_switches_with_the_manifest_in_one_step(drop, tmp_path):
+    out = tmp_path / "out"
+    run([drop], out, CONFIG, run_date="2026-04-01")
+    current = (out / "_current").resolve()
+    assert current.parent.name == "_versions" and (current / "_manifest.parquet").is_file()
+    for dataset in ("interactions", "sentences", "flags", "departments", "errors"):
+        assert (out / dataset).is_symlink() and (out / dataset).resolve() == current / dataset
+
+
+def test_an_output_folder_of_an_earlier_release_is_migrated_on_the_next_run(drop, tmp_path):
+    out = tmp_path / "out"
+    run([drop], out, CONFIG, run_date="2026-04-01")
+    current = (out / "_current").resolve()
+    for dataset in ("interactions", "sentences", "flags", "departments", "errors"):  # the old layout
+        (out / dataset).unlink()
+        shutil.copytree(current / dataset, out / dataset)
+    (current / "_manifest.parquet").rename(out / "_state" / "manifest.parquet")
+    (out / "_current").unlink()
+    shutil.rmtree(out / "_versions")
+    assert run([drop], out, CONFIG, run_date="2026-04-02").summary.files_scored == 0  # a no-op touches nothing
+    shutil.copy(SAMPLES / "sales" / "crm-outreach.parquet", drop / "billing" / "crm.parquet")
+    summary = run([drop], out, CONFIG, run_date="2026-04-02").summary
+    assert summary.files_scored == 1 and (out / "interactions").is_symlink()
+    dates = set(pd.read_parquet(out / "interactions")["run_date"].astype(str))
+    assert dates == {"2026-04-01", "2026-04-02"}  # the earlier release's partition was carried over
 
 
 def test_every_file_stores_the_run_id_model_version_and_config_digest(drop, tmp_path):
@@ -154,7 +182,7 @@ def test_a_damaged_manifest_fails_clearly_and_full_refresh_rebuilds_it(drop, tmp
 
     out = tmp_path / "out"
     run([drop], out, CONFIG, run_date="2026-04-01")
-    (out / "_state" / "manifest.parquet").write_bytes(b"not parquet")
+    (out / "_current" / "_manifest.parquet").write_bytes(b"not parquet")
     with pytest.raises(OutputError, match="--full-refresh"):
         run([drop], out, CONFIG, run_date="2026-04-01")
     assert run([drop], out, CONFIG, run_date="2026-04-01", full_refresh=True).summary.files_scored == 4

@@ -19,7 +19,7 @@ from analyzer.config import Config, load_config
 from analyzer.engine.plan import PlannedFile, model_dir_for, plan_file, run_id_for, scoring_key
 from analyzer.engine.progress import Reporter
 from analyzer.engine.summary import RunSummary
-from analyzer.errors import UsageError
+from analyzer.errors import OutputError, UsageError
 from analyzer.ingest.source import check_inputs, discover
 from analyzer.io.manifest import ManifestEntry
 from analyzer.io.schemas import SCHEMA_VERSION
@@ -73,6 +73,9 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
                 summary.recovered = True
                 reporter.event("recovered")
             return _run_locked(roots, store, config, key, run_date, full_refresh, workers, summary, reporter)
+    except OSError as exc:
+        # a full disk, a folder that became read-only: the run fails (exit 3), the published output stays
+        raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
     finally:
         reporter.close()
 
@@ -81,12 +84,12 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str,
                 full_refresh: bool, workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
     manifest = store.manifest(rebuild_if_damaged=full_refresh)
     to_score: list[PlannedFile] = []
-    for found in discover(roots, config.exclude):
+    for found in discover(roots, config.exclude, config.follow_symlinks):
         if isinstance(found, str):
             summary.files_skipped += 1
             continue
         summary.files_seen += 1
-        planned = plan_file(found)
+        planned = plan_file(found, config.mask_card_numbers)
         if full_refresh or not manifest.is_current(planned.key, planned.content_sha256, key):
             to_score.append(planned)
         else:
@@ -159,17 +162,17 @@ def _record_file(outcome: FileOutcome, summary: RunSummary, reporter: Reporter, 
                  key: str) -> ManifestEntry:
     planned = outcome.planned
     for error in outcome.errors:
-        summary.count_error(planned.source.relative_path, error)
-        reporter.event("file_failed", path=planned.source.relative_path, kind=error.kind, message=error.message,
+        summary.count_error(planned.relative_path, error)
+        reporter.event("file_failed", path=planned.relative_path, kind=error.kind, message=error.message,
                        offset=error.offset)
     summary.files_failed += bool(outcome.errors)
     for interaction in outcome.interactions:
         summary.count_interaction(interaction)
     summary.files_scored += 1
-    reporter.event("file_scored", path=planned.source.relative_path)
+    reporter.event("file_scored", path=planned.relative_path)
     # a file that could not be hashed has an empty hash: it never matches, so it is retried next run
     return ManifestEntry(
-        source_path=planned.key, relative_path=planned.source.relative_path, content_sha256=planned.content_sha256,
+        source_path=planned.key, relative_path=planned.relative_path, content_sha256=planned.content_sha256,
         size_bytes=planned.size_bytes, scoring_key=key, run_date=run_date, segment=summary.run_id,
         n_interactions=len(outcome.interactions), n_errors=len(outcome.errors))
 

@@ -17,8 +17,11 @@ from pathlib import Path
 
 from analyzer import __version__
 from analyzer.config import Config
-from analyzer.ingest.source import SourceFile
+from analyzer.errors import InputFileError
+from analyzer.ingest.masking import mask_card_numbers as mask_text  # TEMP until mask_text lands
+from analyzer.ingest.source import SourceFile, open_regular
 from analyzer.io.schemas import SCHEMA_VERSION
+from analyzer.io.valid_text import valid_text
 from analyzer.model.shipped import META_FILE, MODEL_FILE, default_model_dir, encoder_dir
 from analyzer.nlp.resolve import model_version, resolve_model
 
@@ -30,26 +33,37 @@ class PlannedFile:
     source: SourceFile
     content_sha256: str  # empty when the file could not be read to hash it
     size_bytes: int
+    key: str  # the file's path as stored (manifest key, source_path of its rows): valid text, card numbers masked
+    relative_path: str  # the path under its input root, as stored
 
-    @property
-    def key(self) -> str:
-        return str(self.source.path)
+
+def stored_path(path: str, mask: bool) -> str:
+    """A path as every output stores it: valid UTF-8 (bad bytes of a name as ``\\xNN``), card numbers masked.
+
+    Masking is deterministic, so the same file always gets the same key.
+    """
+    text = valid_text(path)
+    return mask_text(text)[0] if mask else text
 
 
 def file_sha256(path: Path) -> str:
+    """The hash of a regular file's bytes; anything else (a FIFO, a device) is refused, never read."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def plan_file(source: SourceFile) -> PlannedFile:
+def plan_file(source: SourceFile, mask: bool = True) -> PlannedFile:
     """The file with its content hash; an unreadable file gets an empty hash (read_source records why)."""
+    key, relative = stored_path(str(source.path), mask), stored_path(source.relative_path, mask)
+    if source.problem is not None:
+        return PlannedFile(source, "", 0, key, relative)
     try:
-        return PlannedFile(source, file_sha256(source.path), source.path.stat().st_size)
-    except OSError:
-        return PlannedFile(source, "", 0)
+        return PlannedFile(source, file_sha256(source.path), source.path.stat().st_size, key, relative)
+    except (OSError, InputFileError):
+        return PlannedFile(source, "", 0, key, relative)
 
 
 def model_dir_for(config: Config) -> Path:

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.errors import SchemaError
+from analyzer.io.valid_text import valid_value
 
 BATCH_ROWS = 2000
 ROW_GROUP_ROWS = 100_000
@@ -59,7 +60,7 @@ class DatasetWriter:
         self.rows_written = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        self._pending.append(row)
+        self._pending.append(valid_value(row))
         if len(self._pending) >= BATCH_ROWS:
             self.flush()
 

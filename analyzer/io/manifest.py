@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.errors import OutputError
+from analyzer.io.valid_text import valid_value
 
 MANIFEST_SCHEMA = pa.schema([
     pa.field("source_path", pa.string(), nullable=False),
@@ -79,5 +80,5 @@ class Manifest:
         return {entry.segment for entry in self.entries.values()}
 
     def write(self, path: Path) -> None:
-        rows = [asdict(entry) for _, entry in sorted(self.entries.items())]
+        rows = [valid_value(asdict(entry)) for _, entry in sorted(self.entries.items())]
         pq.write_table(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), path, compression="zstd")

@@ -20,7 +20,7 @@ from typing import Callable
 JOURNAL = "journal.json"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -40,7 +40,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def fsync_file(path: Path) -> None:
@@ -74,7 +74,7 @@ def roll_forward(state: Path, on_step: Callable[[str], None] | None = None) -> b
         if on_step:
             on_step(f"published {target}")
     journal.unlink()
-    _fsync_dir(state)
+    fsync_dir(state)
     return True
 
 
@@ -90,4 +90,4 @@ def _move(source: Path, target: Path) -> None:
         os.rename(source, target)
     else:
         os.replace(source, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)

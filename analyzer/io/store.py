@@ -2,11 +2,12 @@
 
 ::
 
-    OUT/<dataset>/run_date=YYYY-MM-DD/part-0.parquet   published datasets (hive partitions)
-    OUT/_state/manifest.parquet                        inputs already scored (analyzer.io.manifest)
+    OUT/<dataset>/run_date=YYYY-MM-DD/part-0.parquet   published datasets (hive partitions), through
+                                                       OUT/<dataset> -> _current/<dataset> (analyzer.io.versions)
+    OUT/_current -> _versions/<run_id>                 the published version: datasets and manifest
     OUT/_state/segments/<run_id>/<dataset>.parquet     rows each run scored, kept for re-use
     OUT/_state/staging/<run_id>/                       a run in progress (never read by anyone)
-    OUT/_state/lock, OUT/_state/journal.json           one writer at a time; publish in progress
+    OUT/_state/lock                                    one writer at a time
 
 Readers (pandas, DuckDB, Spark) skip folders starting with ``_``. A partition holds
 every input file whose manifest entry has that ``run_date``: the files first scored
@@ -15,7 +16,9 @@ every input file whose manifest entry has that ``run_date``: the files first sco
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -27,7 +30,7 @@ from analyzer.errors import OutputError, UsageError
 from analyzer.io.datasets import DatasetWriter, write_table
 from analyzer.io.lock import OutputLock
 from analyzer.io.manifest import Manifest, ManifestEntry
-from analyzer.io import publish
+from analyzer.io import publish, versions
 from analyzer.io.schemas import DATASETS, PER_FILE_DATASETS, SORT_KEYS
 
 STATE = "_state"
@@ -43,15 +46,21 @@ class OutputStore:
         return OutputLock(self.state / "lock", wait_seconds)
 
     def recover(self, on_step: Callable[[str], None] | None = None) -> bool:
-        """Finish a publish a crash interrupted and drop abandoned staging; True if a publish was finished."""
+        """Drop what a crashed run left (staging, an unfinished version); finish a journaled publish of an
+        earlier release. True if such a publish was finished."""
         finished = publish.roll_forward(self.state, on_step)
         shutil.rmtree(self.state / "staging", ignore_errors=True)
+        versions.remove_old_versions(self.out)
         return finished
+
+    def manifest_path(self) -> Path:
+        current = versions.current_version(self.out)
+        return current / versions.MANIFEST if current is not None else self.state / "manifest.parquet"
 
     def manifest(self, *, rebuild_if_damaged: bool = False) -> Manifest:
         """The manifest; with ``rebuild_if_damaged`` (a full refresh) an unreadable one counts as empty."""
         try:
-            return Manifest.load(self.state / "manifest.parquet")
+            return Manifest.load(self.manifest_path())
         except OutputError:
             if rebuild_if_damaged:
                 return Manifest()
@@ -139,24 +148,43 @@ class RunStaging:
         self.partitions[dataset] = path
 
     def publish(self, manifest: Manifest, run_date: str, on_step: Callable[[str], None] | None = None) -> dict:
-        """Make the run visible: kept rows, then each dataset's partition, then the manifest."""
-        manifest_file = self.folder / "manifest.parquet"
-        manifest.write(manifest_file)
-        moves = [(self.folder / "segment", self.store.segment_folder(self.run_id))]
-        moves += [(path, self.store.partition_path(dataset, run_date)) for dataset, path in self.partitions.items()]
-        moves.append((manifest_file, self.store.state / "manifest.parquet"))
-        publish.write_journal(self.store.state, moves)
+        """Make the run visible in one switch: a new version with every dataset and the manifest."""
+        store = self.store
+        partition = f"run_date={run_date}"
+        # a new folder every time, also when this run id was published before (a full refresh of the same
+        # drop): the current version is never written into, only switched away from
+        version = store.out / versions.VERSIONS / f"{self.run_id}-{uuid.uuid4().hex[:8]}"
+        building = version.with_name(f".{version.name}.building")
+        for dataset in DATASETS:
+            versions.carry_partitions(store.out, dataset, building, partition)
+            if dataset in self.partitions:
+                versions.link_or_copy(self.partitions[dataset], building / dataset / partition / PART)
+        manifest.write(building / versions.MANIFEST)
+        for path in building.rglob("*.parquet"):
+            publish.fsync_file(path)  # the data is on disk before the switch points at it
+        segment = store.segment_folder(self.run_id)
+        if not segment.exists():
+            segment.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / "segment", segment)
         if on_step:
-            on_step("journal written")
-        publish.roll_forward(self.store.state, on_step)
+            on_step("version built")
+        os.replace(building, version)
+        versions.switch(store.out, version)
+        if on_step:
+            on_step("switched")
+        versions.link_datasets(store.out, DATASETS)
+        (store.state / "manifest.parquet").unlink(missing_ok=True)  # an earlier release's, now in the version
+        if on_step:
+            on_step("linked")
         shutil.rmtree(self.folder, ignore_errors=True)
-        self.store.collect_garbage(manifest)
-        return {dataset: self.store.partition_path(dataset, run_date).parent for dataset in self.partitions}
+        versions.remove_old_versions(store.out)
+        store.collect_garbage(manifest)
+        if on_step:
+            on_step("tidied")
+        return {dataset: store.partition_path(dataset, run_date).parent for dataset in self.partitions}
 
     def abort(self) -> None:
-        """Drop the run's work, unless it is already committed (the next run finishes publishing it)."""
-        if (self.store.state / publish.JOURNAL).exists():
-            return  # committed: the journal points into this staging folder
+        """Drop the run's work (once the switch has happened, the run is published and this only tidies)."""
         for writer in self.writers.values():
             try:
                 writer.discard()
