@@ -270,13 +270,13 @@ def review_group():
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per flag.")
 def review_queue_command(out, run_date, departments, min_severity, include_reviewed, csv_path, as_json):
     """List flags waiting for a verdict, most severe first, with the exact words in [brackets]."""
-    from analyzer.engine.review import review_queue
+    from analyzer.engine.review import review_queue, write_queue_csv
     from analyzer.engine.rows import records
 
     queue = _call(review_queue, out, run_date=run_date, departments=tuple(departments), min_severity=min_severity,
                   include_reviewed=include_reviewed)
     if csv_path:
-        queue.to_csv(csv_path, index=False)
+        _call(write_queue_csv, queue, csv_path)
         click.echo(f"{len(queue)} flag(s) written to {csv_path}")
     elif as_json:
         for row in records(queue):
@@ -286,19 +286,33 @@ def review_queue_command(out, run_date, departments, min_severity, include_revie
 
 
 def _render_queue(queue) -> str:
+    # message text, file and folder names come from outside: no escape sequence of theirs reaches the terminal
+    from analyzer.engine.safe_text import terminal_safe as safe
+
     if queue.empty:
         return "no flags waiting for review"
     lines = []
     for row in queue.itertuples():
-        lines.append(f"[{row.severity}] {row.rule}  {row.relative_path}"
-                     f"{f' [{row.source_offset}]' if row.source_offset else ''}  ({row.department}, {row.channel})"
-                     f"  flag {row.flag_id}" + (f"  verdict: {row.verdict}" if row.verdict == row.verdict
-                                                 and row.verdict else ""))
+        verdict = row.verdict if isinstance(row.verdict, str) and row.verdict else ""
+        lines.append(f"[{safe(row.severity)}] {safe(row.rule)}  {safe(row.relative_path)}"
+                     f"{f' [{safe(row.source_offset)}]' if row.source_offset else ''}"
+                     f"  ({safe(row.department)}, {safe(row.channel)})  flag {safe(row.flag_id)}"
+                     + (f"  verdict: {safe(verdict)}" if verdict else ""))
         for context in row.context.split(" | "):
-            lines.append(f"    {context}")
-        lines.append(f"    why: {row.reasons}")
+            lines.append(f"    {safe(context)}")
+        lines.append(f"    why: {safe(row.reasons)}")
     lines.append(f"\n{len(queue)} flag(s)")
     return "\n".join(lines)
+
+
+def _recorded(result, out: str) -> str:
+    """What a record or an import did, on one line."""
+    parts = [f"{result.new} verdict(s) recorded under {out}/reviews"]
+    if result.unchanged:
+        parts.append(f"{result.unchanged} already on record (same verdict and note from the same reviewer)")
+    if result.skipped:
+        parts.append(f"{result.skipped} row(s) without a verdict skipped")
+    return "; ".join(parts)
 
 
 @review_group.command("record", context_settings=CONTEXT)
@@ -312,8 +326,7 @@ def review_record_command(flag_ids, out, verdict, reviewer, note):
     """Record a verdict on one or more flags (by flag id)."""
     from analyzer.engine.review import record_verdicts
 
-    count = _call(record_verdicts, out, list(flag_ids), verdict, reviewer, note)
-    click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+    click.echo(_recorded(_call(record_verdicts, out, list(flag_ids), verdict, reviewer, note), out))
 
 
 @review_group.command("import", context_settings=CONTEXT)
@@ -324,8 +337,7 @@ def review_import_command(csv_path, out, reviewer):
     """Record the verdicts filled into a CSV exported with 'analyzer review queue --csv'."""
     from analyzer.engine.review import import_verdicts
 
-    count = _call(import_verdicts, out, csv_path, reviewer)
-    click.echo(f"{count} verdict(s) recorded under {out}/reviews")
+    click.echo(_recorded(_call(import_verdicts, out, csv_path, reviewer), out))
 
 
 def _warn(message: str) -> None:

@@ -49,7 +49,7 @@ def test_the_queue_can_be_narrowed_to_a_department_and_a_severity(out):
 
 def test_a_recorded_verdict_takes_the_flag_off_the_queue(out):
     flag = review_queue(out).iloc[0]["flag_id"]
-    assert record_verdicts(out, [flag], "confirmed", "A. Jones", "accuses the customer of theft") == 1
+    assert record_verdicts(out, [flag], "confirmed", "A. Jones", "accuses the customer of theft").new == 1
     assert flag not in set(review_queue(out)["flag_id"])
     reviewed = review_queue(out, include_reviewed=True).set_index("flag_id")
     assert reviewed.loc[flag, "verdict"] == "confirmed" and reviewed.loc[flag, "reviewer"] == "A. Jones"
@@ -81,7 +81,8 @@ def test_verdicts_filled_into_the_exported_csv_are_imported(out, tmp_path):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    assert import_verdicts(out, path, reviewer="A. Jones") == 2
+    result = import_verdicts(out, path, reviewer="A. Jones")
+    assert (result.new, result.skipped) == (2, len(queue) - 2)
     assert len(review_queue(out)) == len(queue) - 2
 
 

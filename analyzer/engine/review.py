@@ -1,23 +1,26 @@
 """The review queue for finance and quality reviewers, and the record of their verdicts.
 
 ``review_queue`` joins the published flags with the latest verdicts and the
-words around each piece of evidence; ``record_verdicts`` and ``import_verdicts``
-append verdicts (``analyzer.io.reviews``). The CLI's ``analyzer review`` is a thin
-layer over these.
+words around each piece of evidence; ``write_queue_csv`` exports it for a
+spreadsheet; ``record_verdicts`` and ``import_verdicts`` append verdicts
+(``analyzer.io.reviews``), skipping any a reviewer has already given, so importing
+the same CSV twice stores nothing the second time. The CLI's ``analyzer review``
+is a thin layer over these.
 """
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow.compute as pc
 
 from analyzer import __version__
+from analyzer.engine.safe_text import neutralize_cell, unneutralize_cell
 from analyzer.errors import UsageError
-from analyzer.io.reviews import append_reviews, latest_verdicts
+from analyzer.io.reviews import append_reviews, latest_verdicts, latest_verdicts_by_reviewer, read_csv_records
 from analyzer.io.schemas import VERDICTS
 from analyzer.io.store import OutputStore
 from analyzer.scoring.flag_rules import SEVERITIES
@@ -25,6 +28,16 @@ from analyzer.scoring.flag_rules import SEVERITIES
 CONTEXT_CHARS = 60
 QUEUE_COLUMNS = ["flag_id", "severity", "rule", "department", "channel", "relative_path", "source_offset",
                  "sent_at", "run_date", "evidence", "context", "reasons", "verdict", "reviewer", "note"]
+IMPORTED_COLUMNS = ("flag_id", "verdict", "reviewer", "note")
+MAX_CHARS = {"flag_id": 200, "reviewer": 200, "note": 2000}
+
+
+class Recorded(NamedTuple):
+    """What a record or an import did."""
+
+    new: int  # verdicts stored
+    unchanged: int  # the same verdict, reviewer and note were already the reviewer's latest on the flag
+    skipped: int = 0  # CSV rows with an empty verdict (not decided yet)
 
 
 def _published_flags(out: Path) -> pd.DataFrame:
@@ -92,51 +105,113 @@ def review_queue(out: str | Path, *, run_date: str | None = None, departments: t
     return flags[QUEUE_COLUMNS].reset_index(drop=True)
 
 
+def write_queue_csv(queue: pd.DataFrame, path: str | Path) -> None:
+    """The queue for a spreadsheet: UTF-8 with a BOM (or Excel shows £ as Â£), no cell that runs as a formula."""
+    try:
+        queue.map(neutralize_cell).to_csv(path, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def record_verdicts(out: str | Path, flag_ids: list[str], verdict: str, reviewer: str, note: str | None = None,
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None) -> Recorded:
     """Record one verdict for each of ``flag_ids``; unknown ids fail before anything is written."""
     return _append(Path(out), [{"flag_id": f, "verdict": verdict, "reviewer": reviewer, "note": note}
                                for f in flag_ids], now)
 
 
 def import_verdicts(out: str | Path, csv_path: str | Path, reviewer: str | None = None,
-                    now: datetime | None = None) -> int:
-    """Verdicts from a CSV (the exported queue with its verdict column filled in); blank verdicts are skipped."""
-    try:
-        with open(csv_path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise UsageError(f"cannot read {csv_path}: {exc.strerror or exc}") from None
-    if rows and not {"flag_id", "verdict"} <= set(rows[0]):
-        raise UsageError(f"{csv_path} needs the columns flag_id and verdict (export one with "
-                         "'analyzer review queue --csv FILE')")
-    entries = []
-    for line, row in enumerate(rows, start=2):
-        if not (row.get("verdict") or "").strip():
+                    now: datetime | None = None) -> Recorded:
+    """Verdicts from a CSV (the exported queue with its verdict column filled in); blank verdicts are skipped.
+
+    Any problem in the file (encoding, quoting, a missing column, a value too long)
+    fails with its line before anything is written.
+    """
+    header, records = read_csv_records(csv_path, required=("flag_id", "verdict"))
+    columns = _column_positions(header, csv_path)
+    entries, skipped = [], 0
+    for line, fields in records:
+        row = {name: _cell(fields, columns.get(name)) for name in IMPORTED_COLUMNS}
+        if not row["verdict"]:
+            skipped += 1
             continue
-        who = (row.get("reviewer") or "").strip() or reviewer
-        if not who:
+        row["reviewer"] = row["reviewer"] or (reviewer or "").strip()
+        if not row["reviewer"]:
             raise UsageError(f"{csv_path} line {line}: no reviewer; fill the reviewer column or pass --reviewer")
-        entries.append({"flag_id": row["flag_id"].strip(), "verdict": row["verdict"].strip().lower(),
-                        "reviewer": who, "note": (row.get("note") or "").strip() or None, "line": line})
-    return _append(Path(out), entries, now, where=str(csv_path))
+        entries.append({**row, "verdict": row["verdict"].lower(), "line": line})
+    return _append(Path(out), entries, now, where=str(csv_path))._replace(skipped=skipped)
 
 
-def _append(out: Path, entries: list[dict], now: datetime | None, where: str = "") -> int:
+def _column_positions(header: list[str], csv_path: str | Path) -> dict[str, int]:
+    for name in IMPORTED_COLUMNS:
+        if header.count(name) > 1:
+            raise UsageError(f"{csv_path}: the column {name} appears {header.count(name)} times; keep one")
+    return {name: header.index(name) for name in IMPORTED_COLUMNS if name in header}
+
+
+def _cell(fields: list[str], position: int | None) -> str:
+    # a short row leaves its last columns empty; the export's apostrophe before a formula comes off
+    if position is None or position >= len(fields):
+        return ""
+    return unneutralize_cell(fields[position]).strip()
+
+
+def _append(out: Path, entries: list[dict], now: datetime | None, where: str = "") -> Recorded:
+    entries = [{**e, "reviewer": str(e["reviewer"] or "").strip(), "note": (e["note"] or "").strip() or None}
+               for e in entries]
     if not entries:
-        return 0
+        return Recorded(0, 0)
     flags = _published_flags(out).set_index("flag_id")
     for entry in entries:
-        at = f"{where} line {entry['line']}: " if "line" in entry else ""
-        if entry["verdict"] not in VERDICTS:
-            raise UsageError(f"{at}verdict must be one of {', '.join(VERDICTS)}; got {entry['verdict']!r}")
-        if entry["flag_id"] not in flags.index:
-            raise UsageError(f"{at}unknown flag id {entry['flag_id']!r}: see 'analyzer review queue --out {out}'")
-        if not str(entry["reviewer"]).strip():
-            raise UsageError("a verdict needs a reviewer name (--reviewer)")
-    now = now or datetime.now(timezone.utc)
-    rows = [{"flag_id": e["flag_id"], "interaction_id": flags.loc[e["flag_id"], "interaction_id"],
-             "rule": flags.loc[e["flag_id"], "rule"], "verdict": e["verdict"], "reviewer": e["reviewer"],
-             "note": e["note"], "reviewed_at": now, "analyzer_version": __version__} for e in entries]
-    append_reviews(out, rows, now)
-    return len(rows)
+        _check(entry, flags, out, _at(entry, where))
+    fresh = _changed(out, entries, where)
+    if fresh:
+        now = now or datetime.now(timezone.utc)
+        rows = [{"flag_id": e["flag_id"], "interaction_id": flags.loc[e["flag_id"], "interaction_id"],
+                 "rule": flags.loc[e["flag_id"], "rule"], "verdict": e["verdict"], "reviewer": e["reviewer"],
+                 "note": e["note"], "reviewed_at": now, "analyzer_version": __version__} for e in fresh]
+        append_reviews(out, rows, now)
+    return Recorded(len(fresh), len(entries) - len(fresh))
+
+
+def _at(entry: dict, where: str) -> str:
+    return f"{where} line {entry['line']}: " if "line" in entry else ""
+
+
+def _check(entry: dict, flags: pd.DataFrame, out: Path, at: str) -> None:
+    # lengths first, so the messages below never quote a huge value
+    for field, limit in MAX_CHARS.items():
+        if len(entry[field] or "") > limit:
+            raise UsageError(f"{at}{field} is {len(entry[field]):,} characters long; at most {limit:,}")
+    if entry["verdict"] not in VERDICTS:
+        raise UsageError(f"{at}verdict must be one of {', '.join(VERDICTS)}; got {_preview(entry['verdict'])}")
+    if entry["flag_id"] not in flags.index:
+        raise UsageError(f"{at}unknown flag id {entry['flag_id']!r}: see 'analyzer review queue --out {out}'")
+    if not entry["reviewer"]:
+        raise UsageError("a verdict needs a reviewer name (--reviewer)")
+
+
+def _preview(value: str, width: int = 40) -> str:
+    return repr(value if len(value) <= width else value[:width] + "...")
+
+
+def _changed(out: Path, entries: list[dict], where: str) -> list[dict]:
+    """The entries that are not already the reviewer's latest verdict on the flag, once each.
+
+    Two different verdicts on one flag from one reviewer in the same batch are a
+    mistake in the file: which one holds cannot be told, so the batch fails.
+    """
+    stored = {(r.flag_id, r.reviewer): (r.verdict, r.note if isinstance(r.note, str) and r.note else None)
+              for r in latest_verdicts_by_reviewer(out).itertuples()}
+    seen, fresh = {}, []
+    for entry in entries:
+        key, decision = (entry["flag_id"], entry["reviewer"]), (entry["verdict"], entry["note"])
+        if key in seen:
+            if seen[key][0] != decision:
+                raise UsageError(f"{_at(entry, where)}flag {entry['flag_id']!r} already has a different verdict from "
+                                 f"{entry['reviewer']!r} on line {seen[key][1].get('line')}; keep one of the two rows")
+            continue
+        seen[key] = (decision, entry)
+        if stored.get(key) != decision:
+            fresh.append(entry)
+    return fresh
