@@ -149,7 +149,7 @@ def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, r
 
     if workers <= 1:
         for chunk in chunks(planned, FILES_PER_CHUNK):
-            yield score_chunk(chunk, config, scorer, run_id)
+            yield from score_chunk(chunk, config, scorer, run_id)
         return
     # spawn, not fork: the parent's BLAS/OpenMP threads do not survive a fork reliably
     context = multiprocessing.get_context("spawn")

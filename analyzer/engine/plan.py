@@ -18,7 +18,7 @@ from pathlib import Path
 from analyzer import __version__
 from analyzer.config import Config
 from analyzer.errors import InputFileError
-from analyzer.ingest.masking import mask_card_numbers as mask_text  # TEMP until mask_text lands
+from analyzer.ingest.masking import mask_text
 from analyzer.ingest.source import SourceFile, open_regular
 from analyzer.io.schemas import SCHEMA_VERSION
 from analyzer.io.valid_text import valid_text

@@ -8,14 +8,16 @@ parent, which alone writes, so publishing stays single-writer and atomic.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
+from typing import Iterator
 
 from analyzer.config import Config
 from analyzer.engine.batch import BatchRows, Scorer, score_batch
 from analyzer.engine.plan import PlannedFile, stored_path
 from analyzer.engine.rows import error_row
 from analyzer.errors import InputFileError
-from analyzer.ingest.masking import mask_interaction, mask_card_numbers as mask_text  # TEMP
+from analyzer.ingest.masking import mask_interaction, mask_text
 from analyzer.ingest.reader import read_source
 from analyzer.ingest.records import Interaction
 from analyzer.ingest.source import SourceFile
@@ -60,21 +62,18 @@ class ChunkResult:
     files: list[FileOutcome] = field(default_factory=list)
 
 
-def read_file(source: SourceFile, config: Config) -> tuple[list[Interaction], list[InputFileError]]:
-    """Interactions (card numbers masked unless the config says not to) and input errors of one file."""
-    interactions, errors = [], []
+def read_file(source: SourceFile, config: Config) -> Iterator[Interaction | InputFileError]:
+    """Interactions (valid text; card numbers masked unless the config says not to) and input errors
+    of one file, as the reader yields them: a large export is never held whole here."""
     try:
         for item in read_source(source, config):
-            if isinstance(item, InputFileError):
-                errors.append(item)
-            else:
+            if isinstance(item, Interaction):
                 make_valid(item)
                 if config.mask_card_numbers:
                     mask_interaction(item)
-                interactions.append(item)
+            yield item
     except Exception as exc:  # noqa: BLE001 - the per-file fault boundary: this file fails, the run goes on
-        errors.append(InputFileError("malformed", f"unexpected {type(exc).__name__} while reading"))
-    return interactions, errors
+        yield InputFileError("malformed", f"unexpected {type(exc).__name__} while reading")
 
 
 def make_valid(item: Interaction) -> None:
@@ -86,24 +85,54 @@ def make_valid(item: Interaction) -> None:
                                    if isinstance(value, str)}) for turn in item.turns]
 
 
-def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id: str) -> ChunkResult:
+def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id: str) -> Iterator[ChunkResult]:
+    """Read and score ``files`` in batches of interactions, yielding each batch's rows as soon as it is
+    scored, and each file's outcome once all of its interactions are: memory stays bounded by the batch
+    (and by what a reader holds), not by the size of a file."""
     result, pending = ChunkResult(), []
     outcomes: dict[str, FileOutcome] = {}
+    waiting: deque[tuple[FileOutcome, int]] = deque()  # files read, with their count of interactions read
+    scored = 0  # interactions scored so far in this chunk (files are read and scored in order)
+    read = 0
     for planned in files:
-        interactions, errors = read_file(planned.source, config)
         outcome = FileOutcome(planned)
-        for error in errors:
-            _record_error(result, outcome, planned.key, planned.relative_path, error, config, scorer, run_id)
-        outcome.interactions = [SeenInteraction(i.interaction_id, i.department, i.channel, i.direction,
-                                                i.source_format) for i in interactions]
-        result.files.append(outcome)
         outcomes[planned.key] = outcome
-        pending += interactions
-        if len(pending) >= BATCH_INTERACTIONS:
-            _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
-            pending = []
+        for item in read_file(planned.source, config):
+            if isinstance(item, InputFileError):
+                _record_error(result, outcome, planned.key, planned.relative_path, item, config, scorer, run_id)
+                continue
+            outcome.interactions.append(SeenInteraction(item.interaction_id, item.department, item.channel,
+                                                        item.direction, item.source_format))
+            pending.append(item)
+            read += 1
+            if len(pending) >= BATCH_INTERACTIONS:
+                _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
+                scored, pending = read, []
+                result = yield from _emit(result, waiting, scored)
+        waiting.append((outcome, read))
+        result = yield from _emit(result, waiting, scored)
     _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
+    yield from _emit(result, waiting, read)
+
+
+def _emit(result: ChunkResult, waiting: deque, scored: int):
+    """Hand over the rows so far, with the outcomes of the files whose interactions are all scored."""
+    while waiting and waiting[0][1] <= scored:
+        result.files.append(waiting.popleft()[0])
+    if result.files or result.error_rows or result.rows.interactions:
+        yield result
+        return ChunkResult()
     return result
+
+
+def merged(results: Iterator[ChunkResult]) -> ChunkResult:
+    """One result for a whole chunk (what a worker process sends back)."""
+    whole = ChunkResult()
+    for part in results:
+        _extend(whole.rows, part.rows)
+        whole.error_rows += part.error_rows
+        whole.files += part.files
+    return whole
 
 
 def _record_error(result: ChunkResult, outcome: FileOutcome, source_path: str, relative_path: str,
@@ -171,7 +200,7 @@ def init_worker(config: Config) -> None:
 
 
 def score_chunk_in_worker(files: list[PlannedFile], run_id: str) -> ChunkResult:
-    return score_chunk(files, _worker["config"], _worker["scorer"], run_id)
+    return merged(score_chunk(files, _worker["config"], _worker["scorer"], run_id))
 
 
 def chunks(files: list[PlannedFile], size: int) -> list[list[PlannedFile]]:
