@@ -51,7 +51,7 @@ class Interaction:
     attachments: list[str] = field(default_factory=list)  # skipped, but listed
     relative_path: str = ""  # path under the input root, used for the id and path rules
     source_sha256: str = ""  # hash of the whole source file, for tracing and incremental runs
-    masked_card_numbers: int = 0  # card numbers masked in the stored text (analyzer.ingest.masking)
+    masked_card_numbers: int = 0  # card numbers and IBANs masked in any stored field (analyzer.ingest.masking)
     interaction_id: str = ""
 
     def assign_id(self) -> None:
