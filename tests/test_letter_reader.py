@@ -2,9 +2,13 @@ import io
 
 import docx
 import pytest
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
 from fpdf import FPDF
 
-from conftest import read_error, read_one
+from analyzer.config import Limits
+from analyzer.ingest.docx_guard import docx_text
+from conftest import SAMPLES, read_error, read_one
 
 LETTER = """Northwind Apparel Ltd - Credit Control
 
@@ -31,6 +35,56 @@ def _docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
         for r, row in enumerate(table):
             for c, value in enumerate(row):
                 grid.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _python_docx_text(data: bytes) -> str:
+    """The text python-docx gives (the reader's former implementation): the reference for docx_text."""
+    document = docx.Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
+            if cells:
+                lines.append("  ".join(dict.fromkeys(cells)))
+    return "\n".join(lines)
+
+
+def _element(tag: str, *children, text: str | None = None):
+    element = OxmlElement(tag)
+    if text is not None:
+        element.text = text
+    element.extend(children)
+    return element
+
+
+def _edge_case_docx() -> bytes:
+    """Breaks, tabs, a hyperlink, a tracked insertion, merged cells, a nested table, text after a table."""
+    document = docx.Document()
+    run = document.add_paragraph("Line one").add_run()
+    run.add_break()
+    run.add_text("after a line break\tand a tab")
+    run.add_break(WD_BREAK.PAGE)
+    run.add_text("after a page break")
+    document.add_paragraph("  spaced  ")
+    grid = document.add_table(rows=4, cols=3)
+    for r in range(4):
+        for c in range(3):
+            grid.cell(r, c).text = f"r{r}c{c}"
+    grid.cell(0, 0).merge(grid.cell(0, 1))
+    grid.cell(1, 2).merge(grid.cell(3, 2))
+    grid.cell(2, 0).text = ""
+    grid.cell(3, 0).add_table(rows=1, cols=2).cell(0, 0).text = "nested"
+    grid.cell(3, 1).add_paragraph("second paragraph in a cell")
+    document.add_paragraph("after the table")
+    paragraph = document.add_paragraph("Visit ")._p
+    paragraph.append(_element("w:hyperlink", _element("w:r", _element("w:t", text="our site"))))
+    paragraph.append(_element("w:r", _element("w:t", text="a"), _element("w:noBreakHyphen"), _element("w:t", text="b"),
+                              _element("w:cr"), _element("w:ptab")))
+    paragraph.append(_element("w:ins", _element("w:r", _element("w:t", text="tracked insertion"))))
+    document.add_paragraph("")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -79,6 +133,18 @@ def test_docx_paragraphs_and_tables_are_read(write, config):
     item = read_one(write("billing/letter.docx", data), config)
     assert item.source_format == "docx"
     assert item.turns[0].text == "Dear Ms Novak,\nYour balance is below.\nInvoice  Amount\nINV-1  $64.00"
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.docx")), ids=lambda path: path.name)
+def test_docx_text_is_python_docx_text_for_every_sample(path):
+    data = path.read_bytes()
+    assert docx_text(data, Limits()) == _python_docx_text(data)
+
+
+def test_docx_text_is_python_docx_text_for_breaks_links_and_merged_cells():
+    data = _edge_case_docx()
+    assert "tracked insertion" not in docx_text(data, Limits())  # python-docx reads no w:ins, nor do we
+    assert docx_text(data, Limits()) == _python_docx_text(data)
 
 
 def test_pdf_text_layer_is_read(write, config):

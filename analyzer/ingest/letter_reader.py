@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-import zipfile
 from typing import Iterator
 
-from analyzer.config import Config
+from analyzer.config import Config, Limits
 from analyzer.errors import InputFileError
 from analyzer.ingest.dates import parse_datetime
+from analyzer.ingest.docx_guard import docx_text
 from analyzer.ingest.email_text import split_signature
 from analyzer.ingest.records import Interaction, Turn
 from analyzer.ingest.source import SourceFile
@@ -33,32 +33,18 @@ _SALUTATION_WITHIN = 30
 
 
 def read_text_letter(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
-    yield letter_interaction(source, decode_text(data), "txt")
+    text = decode_text(data)
+    _check_chars(len(text), config.limits, "letter")
+    yield letter_interaction(source, text, "txt")
 
 
 def read_docx(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
-    import docx  # python-docx; imported here so text-only runs do not pay for lxml
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputFileError("truncated", "the .docx archive is cut off or damaged (no zip directory)") from None
-    except KeyError as exc:
-        raise InputFileError("malformed", f"zip archive is not a Word document (missing {exc})") from None
-    except Exception as exc:  # python-docx raises several types for broken XML parts
-        raise InputFileError("malformed", f"cannot read the Word document: {type(exc).__name__}: {exc}") from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
-            if cells:
-                paragraphs.append("  ".join(dict.fromkeys(cells)))  # merged cells repeat their text
-    yield letter_interaction(source, "\n".join(paragraphs), "docx")
+    yield letter_interaction(source, docx_text(data, config.limits), "docx")
 
 
 def read_pdf(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf logs every repaired xref
     if b"%%EOF" not in data[-2048:]:
@@ -66,17 +52,56 @@ def read_pdf(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
         raise InputFileError("truncated", "the PDF is cut off (no %%EOF marker at its end)")
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputFileError("unsupported", "the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        _unlock(reader)
+        _check_page_count(reader, config.limits)
+        pages = _page_texts(reader, config.limits)
     except InputFileError:
         raise
+    except DependencyError as exc:  # pypdf needs `cryptography` for AES-encrypted PDFs
+        raise InputFileError("unsupported", f"reading this PDF needs a package that is not installed ({exc}); "
+                             "install it into the analyzer's environment") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise InputFileError("malformed", f"cannot read the PDF: {type(exc).__name__}: {exc}") from None
     if not any(page.strip() for page in pages):
         raise InputFileError("no_text", f"the PDF has no text layer ({len(pages)} page(s), probably scanned): "
                              "run OCR on it first")
     yield letter_interaction(source, "\n".join(pages), "pdf")
+
+
+def _unlock(reader) -> None:
+    """Opens a PDF encrypted without a user password (only to restrict printing or copying), as viewers do."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise InputFileError("unsupported", "the PDF is protected by a password: save an unprotected copy "
+                             "(for example print it to PDF) and add that instead")
+
+
+def _check_page_count(reader, limits: Limits) -> None:
+    """The page tree's declared /Count first: refusing a 50,000-page PDF must not walk its pages."""
+    try:
+        declared = int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except (KeyError, TypeError, ValueError):
+        declared = 0  # no usable /Count: the walk below decides
+    count = declared if declared > limits.pdf_pages else len(reader.pages)  # the walk: /Count may lie
+    if count > limits.pdf_pages:
+        raise InputFileError("too_large", f"the PDF has {count:,} pages, above the limit of "
+                             f"{limits.pdf_pages:,} ([limits] pdf_pages)")
+
+
+def _page_texts(reader, limits: Limits) -> list[str]:
+    pages, chars = [], 0
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        chars += len(text)
+        _check_chars(chars, limits, "PDF")
+        pages.append(text)
+    return pages
+
+
+def _check_chars(count: int, limits: Limits, what: str) -> None:
+    """Too much text is an error row, never a silent cut: a partly read letter would be scored as whole."""
+    if count > limits.extracted_chars:
+        raise InputFileError("too_large", f"the {what} has more than {limits.extracted_chars:,} characters "
+                             "of text ([limits] extracted_chars)")
 
 
 def letter_interaction(source: SourceFile, text: str, source_format: str) -> Interaction:
