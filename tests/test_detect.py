@@ -58,3 +58,15 @@ def test_content_that_cannot_be_read_is_an_error(data, suffix, kind):
     with pytest.raises(InputFileError) as caught:
         detect_format(data, suffix, Config())
     assert caught.value.kind == kind
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".mbox"])
+def test_email_whose_first_header_line_outgrows_the_sniff_window_is_an_email(suffix):
+    data = b"Received: " + b"a" * 70_000 + b"\n" + EMAIL
+    assert detect_format(data, suffix, Config()) == "eml"
+
+
+def test_short_header_like_line_named_eml_is_still_not_an_email():
+    with pytest.raises(InputFileError) as caught:
+        detect_format(b"Note: call back tomorrow\n", ".eml", Config())
+    assert caught.value.kind == "malformed"

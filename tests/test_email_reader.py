@@ -168,3 +168,9 @@ def test_broken_message_in_mbox_is_one_error_and_the_rest_are_read(write, config
 def test_split_mbox_ignores_from_inside_a_paragraph():
     data = b"From a@b Mon Mar 16 10:01:22 2026\nSubject: x\n\nline\nFrom the start, we knew.\n"
     assert len(split_mbox(data)) == 1
+
+
+def test_utf16_declared_over_an_ascii_body_is_read_as_the_ascii_text(write, config):
+    raw = (b'From: a@northwind.example\nTo: b@mail.example\nSubject: x\nContent-Type: text/plain; charset="utf-16"\n\n'
+           b"Hello there, your refund is on the way.\n")
+    assert read_one(write("support/a.eml", raw), config).turns[0].text == "Hello there, your refund is on the way."

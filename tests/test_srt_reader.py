@@ -47,3 +47,9 @@ def test_bracketed_configured_speaker_names(write):
 def test_block_without_timing_is_malformed(write, config):
     error = read_error(write("billing/call.srt", "1\n00:00:01,000 --> 00:00:03,000\nHi\n\n2\nno timing here\n"), config)
     assert error.kind == "malformed" and "block 2" in error.message
+
+
+def test_bad_timing_error_names_the_line_and_never_quotes_the_content(write, config):
+    text = "1\n00:00:01,000 --> 00:00:03,000\nHi\n\n2\n4111 1111 1111 1111 --> soon\nHello\n"
+    error = read_error(write("billing/call.srt", text), config)
+    assert "line 6" in error.message and "4111" not in error.message

@@ -97,3 +97,46 @@ def test_unknown_channel_value_falls_back_to_the_configured_default(write):
     config = config_from_dict({"tabular": {"default_channel": "email"}})
     interactions, _ = read_all(write("exports/t.csv", "text,channel\nHi,carrier pigeon\n"), config)
     assert interactions[0].channel == "email"
+
+
+def test_csv_row_with_another_field_count_than_the_header_is_one_malformed_row(write, config):
+    text = "text,department\nOne,sales\nTwo,sales,extra\nThree\nFour,sales\n"
+    interactions, errors = read_all(write("exports/t.csv", text), config)
+    assert [(e.kind, e.offset) for e in errors] == [("malformed", 1), ("malformed", 2)]
+    assert [i.source_offset for i in interactions] == [0, 3]
+
+
+def test_csv_unclosed_quote_is_one_error_row_and_the_rows_it_swallowed_are_read(write, config):
+    text = 'text,department\n"One,sales\nTwo,sales\nThree,sales\n'
+    interactions, errors = read_all(write("exports/t.csv", text), config)
+    assert [(e.kind, e.offset) for e in errors] == [("malformed", 0)]
+    assert [i.turns[0].text for i in interactions] == ["Two", "Three"]
+
+
+def test_csv_quote_closed_inside_the_next_row_is_one_error_row_and_that_row_is_read(write, config):
+    text = 'id,text\n1,"I was charged twice\n2,"Second message"\n3,Third\n'
+    interactions, errors = read_all(write("exports/t.csv", text), config)
+    assert [(e.kind, e.offset) for e in errors] == [("malformed", 0)]
+    assert [i.turns[0].text for i in interactions] == ["Second message", "Third"]
+
+
+def test_csv_text_after_a_closing_quote_is_one_malformed_row(write, config):
+    interactions, errors = read_all(write("exports/t.csv", 'text,department\n"Hi" there,sales\nBye,sales\n'), config)
+    assert [(e.kind, e.offset) for e in errors] == [("malformed", 0)]
+    assert [i.turns[0].text for i in interactions] == ["Bye"]
+
+
+def test_csv_quoted_field_over_1000_lines_is_one_malformed_row_and_the_rest_is_read(write, config):
+    text = 'text,department\n"Unclosed,sales\n' + "".join(f"Row {i},sales\n" for i in range(1500))
+    interactions, errors = read_all(write("exports/t.csv", text), config)
+    assert [(e.kind, e.offset) for e in errors] == [("malformed", 0)] and "1000 lines" in errors[0].message
+    assert len(interactions) == 1500
+
+
+def test_csv_multi_line_quoted_field_is_one_row(write, config):
+    interactions, errors = read_all(write("exports/t.csv", 'text,department\n"Hello,\nthanks",sales\n'), config)
+    assert not errors and interactions[0].turns[0].text == "Hello,\nthanks"
+
+
+def test_csv_with_a_broken_header_is_one_malformed_error(write, config):
+    assert read_error(write("exports/t.csv", '"text,department\n'), config).kind == "malformed"

@@ -24,3 +24,17 @@ def test_binary_data_is_a_binary_error():
     with pytest.raises(InputFileError) as caught:
         decode_text(bytes(range(256)) * 20)
     assert caught.value.kind == "binary"
+
+
+def test_declared_utf16_over_ascii_bytes_falls_back_to_utf8():
+    text = "Hello there, your refund is on the way.\n"
+    assert decode_text(text.encode("ascii"), "utf-16") == text
+
+
+def test_declared_utf16_without_bom_is_used_for_real_utf16_text():
+    assert decode_text("Grüße aus Köln".encode("utf-16-le"), "utf-16") == "Grüße aus Köln"
+
+
+def test_declared_utf16_without_bom_keeps_chinese_text():
+    text = "您好，退款已经处理。"
+    assert decode_text(text.encode("utf-16-le"), "utf-16") == text

@@ -69,3 +69,8 @@ def test_bad_timing_line_is_a_malformed_error(write, config):
 
 def test_vtt_without_cues_is_a_malformed_error(write, config):
     assert read_error(write("support/call.vtt", "WEBVTT\n\nNOTE nothing here\n"), config).kind == "malformed"
+
+
+def test_bad_timing_error_names_the_line_and_never_quotes_the_content(write, config):
+    error = read_error(write("support/call.vtt", "WEBVTT\n\n1\n4111 1111 1111 1111 --> soon\nHello\n"), config)
+    assert "line 4" in error.message and "4111" not in error.message

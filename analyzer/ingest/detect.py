@@ -21,6 +21,8 @@ from analyzer.ingest.transcript_text_reader import looks_like_transcript
 
 _MBOX_FIRST_LINE = re.compile(r"^From \S+.*\d{4}\s*$|^From \S+ +\w{3} \w{3} ")
 _TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SNIFF_BYTES = 65536
+_HEADER_LINE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,75}:")  # an RFC 5322 field name and its colon
 
 
 def detect_format(data: bytes, suffix: str, config: Config) -> str:
@@ -39,7 +41,7 @@ def detect_format(data: bytes, suffix: str, config: Config) -> str:
     if suffix == ".parquet":
         raise InputFileError("malformed", "the file is named .parquet but has no Parquet header")
     # sniff the first 64 KiB, cut at a line end so no multi-byte character is split
-    text = decode_text(data if len(data) <= 65536 else data[:65536].rsplit(b"\n", 1)[0])
+    text = decode_text(data if len(data) <= _SNIFF_BYTES else data[:_SNIFF_BYTES].rsplit(b"\n", 1)[0])
     head = text.lstrip("\ufeff \t\r\n")
     if head.startswith("WEBVTT"):
         return "vtt"
@@ -55,11 +57,19 @@ def detect_format(data: bytes, suffix: str, config: Config) -> str:
         return _TABLE_SUFFIXES[suffix]
     if looks_like_transcript(text, config):
         return "transcript_txt"
+    if suffix in (".eml", ".mbox") and len(data) > _SNIFF_BYTES and _only_header_lines(head):
+        return "eml"  # its header block outgrows the sniff window; the email reader bounds it
     # Content that is plainly another format wins over the name; plain prose under a
     # structured format's name is a broken file of that format, not a letter.
     if suffix in (".eml", ".mbox", ".vtt", ".srt", ".json", ".docx"):
         raise InputFileError("malformed", f"the file is named {suffix} but its content is not in that format")
     return "txt"
+
+
+def _only_header_lines(head: str) -> bool:
+    """Every line of the window is a header line or a folded continuation: no end of the header block in sight."""
+    return all(_HEADER_LINE.match(line) or line[:1] in (" ", "\t")
+               for line in head.replace("\r\n", "\n").split("\n"))
 
 
 def _zip_format(data: bytes) -> str:

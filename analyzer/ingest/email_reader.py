@@ -4,6 +4,10 @@ MIME multipart, any declared charset, quoted-printable and base64 are decoded
 by the standard library; HTML-only bodies become clean text; attachments are
 skipped but listed; the reply chain and the signature are split off so only
 what the sender wrote becomes the turn text.
+
+Bounds, each a ``too_large`` error: a header block above ``[limits] header_kb``
+(checked before the email parser sees it), an mbox message above ``record_mb``
+(one error row, the other messages are read), a body text above ``extracted_chars``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Iterator
 
-from analyzer.config import Config
+from analyzer.config import Config, Limits
 from analyzer.errors import InputFileError
 from analyzer.ingest.email_text import split_reply
 from analyzer.ingest.html_text import html_to_text
@@ -32,31 +36,42 @@ _TRUNCATION_DEFECTS = (
 )
 _ADDRESS_HEADERS = ("from", "to", "cc", "date", "subject", "message-id", "received", "return-path",
                     "mime-version", "reply-to", "delivered-to", "x-mailer", "in-reply-to")
-# "From sender@host Mon Mar 16 10:01:22 2026": a time and a year, so body lines starting "From " don't split
-_MBOX_SEPARATOR = re.compile(rb"^From \S+ [^\r\n]*\d{1,2}:\d{2}[^\r\n]*\d{4}[ \t]*\r?\n", re.MULTILINE)
+# "From sender@host Mon Mar 16 10:01:22 2026": a time and a year, so body lines starting "From " don't split.
+# Candidate lines are found first and checked apart: one pattern for both backtracks quadratically on a
+# long line full of "1:23".
+_MBOX_FROM_LINE = re.compile(rb"^From \S+ [^\r\n]*\r?\n", re.MULTILINE)
+_MBOX_TIME = re.compile(rb"\d{1,2}:\d{2}")
+_MBOX_YEAR_END = re.compile(rb"\d{4}[ \t]*\r?\n\Z")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 def read_eml(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction]:
-    yield parse_message(data, source, offset=0, source_format="eml")
+    yield parse_message(data, source, config, offset=0, source_format="eml")
 
 
 def read_mbox(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
-    """One interaction per message; a broken message is one error and the rest are read."""
+    """One interaction per message; a broken or oversized message is one error and the rest are read."""
     messages = split_mbox(data)
     if not messages:
         raise InputFileError("malformed", "mbox file holds no messages (no 'From ' separator lines)")
+    limit = int(config.limits.record_mb * 1024 * 1024)
     for index, raw in enumerate(messages):
         try:
-            yield parse_message(raw, source, offset=index, source_format="mbox")
+            if len(raw) > limit:
+                raise InputFileError("too_large", f"the message is {len(raw) / 1048576:.1f} MB, above the limit "
+                                     f"of {config.limits.record_mb:g} MB ([limits] record_mb)")
+            yield parse_message(raw, source, config, offset=index, source_format="mbox")
         except InputFileError as exc:
             yield InputFileError(exc.kind, f"message {index}: {exc.message}", offset=index)
         except Exception as exc:  # one broken message must not hide the rest of the mailbox
-            yield InputFileError("malformed", f"message {index}: {type(exc).__name__}: {exc}", offset=index)
+            # the exception's text may quote a header: name its type only
+            yield InputFileError("malformed", f"message {index}: the email parser failed ({type(exc).__name__})",
+                                 offset=index)
 
 
 def split_mbox(data: bytes) -> list[bytes]:
     """Split an mbox on its 'From ' lines and undo mboxrd '>From' escaping."""
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)]
+    starts = [m.start() for m in _MBOX_FROM_LINE.finditer(data) if _is_separator(m.group())]
     messages = []
     for begin, end in zip(starts, starts[1:] + [len(data)]):
         chunk = data[begin:end]
@@ -64,6 +79,12 @@ def split_mbox(data: bytes) -> list[bytes]:
         body = re.sub(rb"(?m)^>(>*From )", rb"\1", body)
         messages.append(body)
     return messages
+
+
+def _is_separator(line: bytes) -> bool:
+    """A 'From ' line with a time and, after it, a year at the end."""
+    year = _MBOX_YEAR_END.search(line)
+    return year is not None and _MBOX_TIME.search(line, 0, year.start()) is not None
 
 
 def looks_like_email(text_head: str) -> bool:
@@ -84,9 +105,11 @@ def looks_like_email(text_head: str) -> bool:
     return len(known) >= 2 and ("from" in names or "to" in names)
 
 
-def parse_message(raw: bytes, source: SourceFile, *, offset: int, source_format: str) -> Interaction:
+def parse_message(raw: bytes, source: SourceFile, config: Config, *, offset: int, source_format: str
+                  ) -> Interaction:
     if not raw.strip():
         raise InputFileError("empty", "message is empty")
+    _check_header_size(raw, config.limits)
     msg = message_from_bytes(raw, policy=policy.default)
     if not any(msg.get(h) for h in ("from", "to", "subject", "date")):
         raise InputFileError("malformed", "no From, To, Subject or Date header: not an email message")
@@ -94,6 +117,9 @@ def parse_message(raw: bytes, source: SourceFile, *, offset: int, source_format:
     if not body.strip():
         listed = f" (attachments: {', '.join(attachments)})" if attachments else ""
         raise InputFileError("no_text", f"email has no text body{listed}")
+    if len(body) > config.limits.extracted_chars:
+        raise InputFileError("too_large", f"the body is {len(body):,} characters, above the limit of "
+                             f"{config.limits.extracted_chars:,} ([limits] extracted_chars)")
     split = split_reply(body)
     sender = _header(msg, "from")
     display_name, address = parseaddr(sender)
@@ -114,6 +140,16 @@ def parse_message(raw: bytes, source: SourceFile, *, offset: int, source_format:
         signature=split.signature or None,
         attachments=attachments,
     )
+
+
+def _check_header_size(raw: bytes, limits: Limits) -> None:
+    """Refuse a header block above ``[limits] header_kb`` before the email parser, which copies
+    and folds it several times; only the first ``header_kb`` of the message is searched."""
+    limit = int(limits.header_kb * 1024)
+    end = _HEADER_END.search(raw, 0, limit + 4)
+    if (end.start() if end else len(raw)) > limit:
+        raise InputFileError("too_large", f"the header block is larger than {limits.header_kb:g} KB "
+                             "([limits] header_kb)")
 
 
 def _header(msg: EmailMessage, name: str) -> str:

@@ -26,6 +26,7 @@ _SIGN_OFFS = (r"kind regards|best regards|warm regards|warmest regards|regards|b
 _SIGN_OFF = re.compile(
     rf"^\s*({_SIGN_OFFS})\s*[,.!]?(\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){{0,2}}\s*[,.!]?)?\s*$", re.IGNORECASE)
 _MAX_SIGNATURE_LINES = 9
+_MAX_SIGN_OFF_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,15 @@ def split_signature(text: str) -> tuple[str, str]:
     lines_before = lines[:cut]
     tail_start = max(0, len(lines_before) - _MAX_SIGNATURE_LINES - 1)
     for i in range(len(lines_before) - 1, tail_start - 1, -1):
-        if _SIGN_OFF.match(lines_before[i]) and _looks_like_signature_block(lines_before[i + 1:]):
+        if _is_sign_off(lines_before[i]) and _looks_like_signature_block(lines_before[i + 1:]):
             cut = i
             break
     return "\n".join(lines[:cut]).strip(), "\n".join(lines[cut:]).strip()
+
+
+def _is_sign_off(line: str) -> bool:
+    # a sign-off is a short line; the pattern backtracks through the whole of a long one
+    return len(line) <= _MAX_SIGN_OFF_CHARS and _SIGN_OFF.match(line) is not None
 
 
 def _looks_like_signature_block(lines: list[str]) -> bool:

@@ -20,7 +20,8 @@ from analyzer.ingest.records import Interaction
 from analyzer.ingest.sides import resolve
 from analyzer.ingest.source import SourceFile
 from analyzer.ingest.srt_reader import read_srt
-from analyzer.ingest.tabular_reader import read_csv, read_json_records, read_jsonl, read_parquet
+from analyzer.ingest.tabular_reader import (check_json_depth, check_record_size, json_structure, read_csv,
+                                            read_json_records, read_jsonl, read_parquet)
 from analyzer.ingest.textdecode import decode_text
 from analyzer.ingest.transcribe_reader import is_transcribe, read_transcribe
 from analyzer.ingest.transcript_text_reader import read_transcript_text
@@ -31,11 +32,16 @@ _RECORD_LIST_KEYS = ("records", "messages", "interactions")
 
 def read_json(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
     text = decode_text(data)
+    # the whole document is one record: bounded before json.loads, which holds all of it and recurses per level
+    check_record_size(text, config.limits, "the JSON document")
+    check_json_depth(text, config.limits, "the JSON document")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         kind = "truncated" if _is_cut_off(text) else "malformed"
         raise InputFileError(kind, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise InputFileError("malformed", "not valid JSON: a number is too long to read") from None
     if is_transcribe(document):
         yield from read_transcribe(source, document, config)
         return
@@ -49,22 +55,10 @@ def read_json(source: SourceFile, data: bytes, config: Config) -> Iterator[Inter
 
 def _is_cut_off(text: str) -> bool:
     """True when brackets or a string are still open at the end: the file was cut short."""
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-    return in_string or depth > 0
+    structure = json_structure(text)
+    if '"' in structure:  # only the quote of a string never closed survives
+        return True
+    return structure.count("{") + structure.count("[") > structure.count("}") + structure.count("]")
 
 
 READERS = {

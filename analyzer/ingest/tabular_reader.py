@@ -21,6 +21,27 @@ conversation_id    rows sharing it form one conversation                ticket_i
 
 Without ``conversation_id`` each row is one interaction; with it, the rows of a
 conversation become its ordered turns.
+
+A broken record is one error row (its offset: the data row of a CSV, counted from 0
+without the header; the line of a JSONL file, from 0; the element of a JSON array or
+the row of a Parquet file) and the other records are read:
+
+* a JSONL line, a CSV row or a whole JSON document longer than ``[limits] record_mb``
+  is ``too_large``, found by its length before it is parsed;
+* JSON nested deeper than ``[limits] json_depth`` is ``malformed`` (a bracket scan
+  outside strings, before ``json.loads``, which recurses once per level);
+* a mapped field holding a list or an object is ``malformed``; numbers, booleans,
+  dates and bytes are read as text (``sent_at`` keeps numbers as epoch times);
+* a text longer than ``[limits] extracted_chars`` is ``too_large``.
+
+CSV is read with the csv module in strict mode. A row is ``malformed`` when it has
+another number of fields than the header, when it breaks the quoting rules (a quote
+followed by anything but a delimiter or a line end, a quote never closed), or when a
+quoted field runs over more than 1,000 physical lines. After a quoting error,
+reading starts again on the line after the broken row's first line, so rows
+swallowed by an unclosed quote are still read. A mismatched quote that is closed
+just before a delimiter or a line end is valid CSV and cannot be told from a
+multi-line field: the rows it swallows stay in that field's text.
 """
 
 from __future__ import annotations
@@ -28,10 +49,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
+import math
+import re
+from datetime import date
 from typing import Any, Iterable, Iterator
 
-from analyzer.config import CHANNELS, Config
+from analyzer.config import CHANNELS, Config, Limits
 from analyzer.errors import InputFileError
 from analyzer.ingest.dates import parse_datetime
 from analyzer.ingest.records import Interaction, Turn
@@ -63,43 +86,34 @@ _ROLE_VALUES = {"company": "company", "agent": "company", "staff": "company", "e
                 "enduser": "customer", "requester": "customer", "contact": "customer"}
 
 
+_MAX_RECORD_LINES = 1000  # physical lines of one CSV record: no message needs more; an unclosed quote does
+_JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"]*"')  # once escapes are gone no quote is left inside a string
+_LINE_END = re.compile(r"\r\n?|\n")  # JSON escapes these in strings; U+2028 and friends it may hold raw
+_CONTAINERS = (dict, list, tuple, set)
+
+
 def read_csv(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
     text = decode_text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel_tab if source.suffix == ".tsv" else csv.excel
-    try:
-        rows = list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
-    except csv.Error as exc:
-        raise InputFileError("malformed", f"not valid CSV: {exc}") from None
-    yield from _interactions(source, "csv", rows, config)
+    yield from _interactions(source, "csv", list(_csv_rows(text, dialect, config.limits)), config)
 
 
 def read_jsonl(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
-    rows: list[dict | InputFileError | None] = []  # index = line number, so offsets name lines
-    for number, line in enumerate(decode_text(data).splitlines()):
-        if not line.strip():
-            rows.append(None)
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append(InputFileError("malformed", f"line {number + 1} is not valid JSON: {exc.msg}", offset=number))
-            continue
-        if not isinstance(record, dict):
-            rows.append(InputFileError("malformed", f"line {number + 1} is not a JSON object", offset=number))
-            continue
-        rows.append(record)
-    good = [r for r in rows if isinstance(r, dict)]
-    if not good:
-        raise InputFileError("malformed", "no line of the JSONL file is a valid JSON object")
-    yield from (r for r in rows if isinstance(r, InputFileError))
-    yield from _interactions(source, "jsonl", rows, config)
+    # index = line number, so offsets name lines
+    lines = _LINE_END.split(decode_text(data))
+    yield from _interactions(source, "jsonl", [_jsonl_row(n, line, config.limits) for n, line in enumerate(lines)],
+                             config)
 
 
 def read_json_records(source: SourceFile, document: list, config: Config) -> Iterator[Interaction | InputFileError]:
-    yield from _interactions(source, "json", document, config)
+    rows = [row if isinstance(row, dict) else InputFileError("malformed", f"record {index} is not a JSON object",
+                                                             offset=index)
+            for index, row in enumerate(document)]
+    yield from _interactions(source, "json", rows, config)
 
 
 def read_parquet(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
@@ -114,26 +128,200 @@ def read_parquet(source: SourceFile, data: bytes, config: Config) -> Iterator[In
     yield from _interactions(source, "parquet", table.to_pylist(), config)
 
 
+# --- record bounds, shared with the JSON document reader ---
+
+def record_bytes(limits: Limits) -> int:
+    return int(limits.record_mb * 1024 * 1024)
+
+
+def utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def check_record_size(text: str, limits: Limits, what: str, offset: int | None = None) -> None:
+    """Raise ``too_large`` when ``text`` is longer than ``[limits] record_mb`` (UTF-8 bytes)."""
+    limit = record_bytes(limits)
+    if len(text) * 4 <= limit:  # cheap: no character takes more than 4 bytes
+        return
+    size = utf8_size(text)
+    if size > limit:
+        raise InputFileError("too_large", f"{what} is {size / 1048576:.1f} MB, above the limit of "
+                             f"{limits.record_mb:g} MB ([limits] record_mb)", offset=offset)
+
+
+def json_structure(text: str) -> str:
+    """JSON text without escapes and complete strings: what is left is structure, plus the
+    opening quote and the rest of a string that is never closed."""
+    if "\\" in text:
+        text = _JSON_ESCAPE.sub("", text)
+    return _JSON_STRING.sub("", text) if '"' in text else text
+
+
+def json_too_deep(text: str, limit: int) -> bool:
+    """True when brackets outside strings nest deeper than ``limit``: linear, in C, no recursion."""
+    if text.count("[") + text.count("{") <= limit:  # the common case: too few brackets to matter
+        return False
+    import numpy as np
+
+    structure = json_structure(text).partition('"')[0].encode("utf-8", "surrogatepass")
+    codes = np.frombuffer(structure, dtype=np.uint8)
+    steps = ((codes == ord("[")) | (codes == ord("{"))).astype(np.int32)
+    steps -= (codes == ord("]")) | (codes == ord("}"))
+    return bool(steps.size) and int(np.cumsum(steps, dtype=np.int32).max()) > limit
+
+
+def check_json_depth(text: str, limits: Limits, what: str, offset: int | None = None) -> None:
+    if json_too_deep(text, limits.json_depth):
+        raise InputFileError("malformed", f"{what} nests JSON deeper than {limits.json_depth} levels "
+                             "([limits] json_depth)", offset=offset)
+
+
+def _jsonl_row(number: int, line: str, limits: Limits) -> dict | InputFileError | None:
+    """One JSONL line: a record, an error for the line, or None when it is blank."""
+    if not line or line.isspace():
+        return None
+    where = f"line {number + 1}"
+    try:
+        check_record_size(line, limits, where, number)
+        check_json_depth(line, limits, where, number)
+        record = json.loads(line)
+    except InputFileError as error:
+        return error
+    except json.JSONDecodeError as exc:
+        return InputFileError("malformed", f"{where} is not valid JSON: {exc.msg} at column {exc.colno}",
+                              offset=number)
+    except ValueError:  # an integer of more than 4300 digits
+        return InputFileError("malformed", f"{where} holds a number too long to read", offset=number)
+    if not isinstance(record, dict):
+        return InputFileError("malformed", f"{where} is not a JSON object", offset=number)
+    return record
+
+
+# --- CSV records, bounded and resynchronized ---
+
+class _RunawayRecord(Exception):
+    """A CSV record grew past a bound: probably an unclosed quote."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind, self.reason = kind, reason
+
+
+class _Lines:
+    """The physical lines fed to ``csv.reader``; stops a record at a bound and can rewind."""
+
+    def __init__(self, text: str, limits: Limits):
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.max_bytes = record_bytes(limits)
+        self.next = 0  # index of the next line to hand out
+        self.start = 0  # first line of the record being read
+        self.size = 0  # UTF-8 bytes of the record so far
+
+    def begin_record(self, at: int) -> None:
+        self.next = self.start = at
+        self.size = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        if self.next - self.start >= _MAX_RECORD_LINES:
+            raise _RunawayRecord("malformed", f"a quoted field runs over more than {_MAX_RECORD_LINES} lines "
+                                 "(an unclosed quote?)")
+        line = self.lines[self.next]
+        self.size += utf8_size(line)
+        if self.size > self.max_bytes:
+            raise _RunawayRecord("too_large", f"the row is longer than {self.max_bytes / 1048576:g} MB "
+                                 "([limits] record_mb)")
+        self.next += 1
+        return line
+
+
+def _csv_rows(text: str, dialect, limits: Limits) -> Iterator[dict | InputFileError]:
+    """Each data record as a dict keyed by the header, or an error for that record."""
+    lines = _Lines(text, limits)
+    csv.field_size_limit(max(csv.field_size_limit(), lines.max_bytes))  # the record bound is the field bound
+    # doublequote: RFC 4180 (the sniffer says False when it sees no "" and then no quoting error is ever raised)
+    reader = csv.reader(lines, dialect, strict=True, doublequote=True)
+    header = None
+    index = 0
+    while lines.next < len(lines.lines):
+        first = lines.next
+        lines.begin_record(first)
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except (csv.Error, _RunawayRecord) as exc:
+            kind, reason = _broken_record(exc)
+            if header is None:
+                raise InputFileError(kind, f"the header (line {first + 1}) is not valid CSV: {reason}") from None
+            yield InputFileError(kind, f"row {index} (line {first + 1}): {reason}", offset=index)
+            index += 1
+            lines.next = first + 1  # read the lines it swallowed again: they may be rows
+            continue
+        if not fields:
+            continue  # a blank line
+        if header is None:
+            header = fields
+            continue
+        if len(fields) == len(header):
+            yield dict(zip(header, fields))
+        else:
+            yield InputFileError("malformed", f"row {index} (line {first + 1}) has {len(fields)} field(s), the "
+                                 f"header has {len(header)}", offset=index)
+        index += 1
+
+
+def _broken_record(error: csv.Error | _RunawayRecord) -> tuple[str, str]:
+    """Kind and reason for a record the csv module refused or a bound stopped; never its content."""
+    if isinstance(error, _RunawayRecord):
+        return error.kind, error.reason
+    reason = str(error)  # the csv module names characters and limits, not the content
+    if reason == "unexpected end of data":
+        return "malformed", "a quote is never closed"
+    return "malformed", f"broken quoting ({reason})"
+
+
+# --- rows to interactions ---
+
 def _interactions(source: SourceFile, source_format: str, rows: list, config: Config
                   ) -> Iterator[Interaction | InputFileError]:
-    """Rows to interactions: one per row, or one per conversation_id."""
+    """Rows to interactions: one per row, or one per conversation_id; a broken row is one error."""
     records = [(i, r) for i, r in enumerate(rows) if isinstance(r, dict)]
+    errors = [r for r in rows if isinstance(r, InputFileError)]
     if not records:
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise InputFileError(errors[0].kind if len({e.kind for e in errors}) == 1 else "malformed",
+                                 f"no record of the file can be read ({len(errors)} broken, the first: "
+                                 f"{errors[0].message})")
         raise InputFileError("empty", "the table has no rows")
     columns = _resolve_columns({key for _, row in records for key in row}, config)
     if "text" not in columns:
         names = ", ".join(COLUMN_ALIASES["text"])
         raise InputFileError("malformed", f"no text column (looked for: {names}; "
                              "name yours in [tabular.columns] text = \"...\")")
-    groups: dict[Any, list[tuple[int, dict]]] = {}
+    yield from errors
+    groups: dict[str, list[tuple[int, dict]]] = {}
     for index, row in records:
-        if not _field(row, "text", columns):
-            yield InputFileError("empty", f"row {index} has an empty text field", offset=index)
+        try:
+            fields = _row_fields(_where(source_format, index), index, row, columns, config)
+        except InputFileError as error:
+            yield error
             continue
-        key = _field(row, "conversation_id", columns) or f"\x00row{index}"
-        groups.setdefault(key, []).append((index, row))
+        key = fields["conversation_id"] or f"\x00row{index}"
+        groups.setdefault(key, []).append((index, fields))
     for rows_of_group in groups.values():
-        yield _group_interaction(source, source_format, rows_of_group, columns, config)
+        yield _group_interaction(source, source_format, rows_of_group, config)
+
+
+def _where(source_format: str, index: int) -> str:
+    """How an error message names a record: JSONL lines from 1, as editors count them."""
+    return {"jsonl": f"line {index + 1}", "json": f"record {index}"}.get(source_format, f"row {index}")
 
 
 def _resolve_columns(present: Iterable[str], config: Config) -> dict[str, str]:
@@ -148,50 +336,68 @@ def _resolve_columns(present: Iterable[str], config: Config) -> dict[str, str]:
     return columns
 
 
-def _field(row: dict, field: str, columns: dict[str, str]) -> Any:
-    return _cell(row, columns.get(field))
+def _row_fields(where: str, index: int, row: dict, columns: dict[str, str], config: Config) -> dict[str, Any]:
+    """Every field as clean text (or None); raise for this row when a value has no sensible text."""
+    fields: dict[str, Any] = dict.fromkeys(COLUMN_ALIASES)
+    for field, column in columns.items():
+        value = row.get(column)
+        if isinstance(value, str):  # the common case, first
+            fields[field] = value.strip() or None
+            continue
+        if isinstance(value, _CONTAINERS):
+            shape = "an object" if isinstance(value, dict) else "a list"
+            raise InputFileError("malformed", f"{where}: the {field} field holds {shape}, not a single value",
+                                 offset=index)
+        fields[field] = _date_value(value) if field == "sent_at" else _text_value(value)
+    if not fields["text"]:
+        raise InputFileError("empty", f"{where} has an empty text field", offset=index)
+    if len(fields["text"]) > config.limits.extracted_chars:
+        raise InputFileError("too_large", f"{where}: the text is {len(fields['text']):,} characters, above the "
+                             f"limit of {config.limits.extracted_chars:,} ([limits] extracted_chars)", offset=index)
+    return fields
 
 
-def _cell(row: dict, column: str | None) -> Any:
-    if column is None:
+def _text_value(value: Any) -> str | None:
+    """A cell as stripped text; None for a missing value (null, NaN, empty)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    value = row.get(column)
-    if isinstance(value, str):
-        value = value.strip()
-    return value if value not in ("", None) else None
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", errors="replace")
+    return str(value).strip() or None
+
+
+def _date_value(value: Any) -> Any:
+    """Epoch numbers and dates stay as they are for ``parse_datetime``; anything else is text."""
+    if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    return _text_value(value)
 
 
 def _group_interaction(source: SourceFile, source_format: str, rows: list[tuple[int, dict]],
-                       columns: dict[str, str], config: Config) -> Interaction:
+                       config: Config) -> Interaction:
     first_index, first = rows[0]
-    get = partial(_field, columns=columns)
-    sent = {index: parse_datetime(get(row, "sent_at")) for index, row in rows}
+    sent = {index: parse_datetime(row["sent_at"]) for index, row in rows}
     # turns in time order; rows without a time keep their place after the timed ones
     ordered = sorted(rows, key=lambda item: (sent[item[0]] is None, sent[item[0]] or 0, item[0]))
-    turns = [_row_turn(row, get, config) for _, row in ordered]
-    channel = _CHANNEL_VALUES.get(str(get(first, "channel") or "").lower(), config.tabular_default_channel)
-    direction = _DIRECTION_VALUES.get(str(get(first, "direction") or "").lower()) if len(rows) == 1 else None
-    conversation = get(first, "conversation_id")
+    turns = [_row_turn(row, config) for _, row in ordered]
+    channel = _CHANNEL_VALUES.get((first["channel"] or "").lower(), config.tabular_default_channel)
+    direction = _DIRECTION_VALUES.get((first["direction"] or "").lower()) if len(rows) == 1 else None
     return Interaction(
         source_path=str(source.path), relative_path=source.relative_path, source_offset=first_index,
         source_format=source_format, channel=channel if channel in CHANNELS else config.tabular_default_channel,
         turns=turns, direction=direction,
-        department=next((str(get(r, "department")) for _, r in ordered if get(r, "department")), None),
+        department=next((r["department"] for _, r in ordered if r["department"]), None),
         sent_at=sent[ordered[0][0]],
-        subject=_text_or_none(get(first, "subject")),
-        sender=_text_or_none(get(first, "sender")) if len(rows) == 1 else None,
-        external_id=_text_or_none(conversation if conversation is not None else get(first, "id")),
+        subject=first["subject"],
+        sender=first["sender"] if len(rows) == 1 else None,
+        external_id=first["conversation_id"] or first["id"],
     )
 
 
-def _row_turn(row: dict, get, config: Config) -> Turn:
-    role_value = str(get(row, "role") or "").lower()
+def _row_turn(row: dict, config: Config) -> Turn:
+    role_value = (row["role"] or "").lower()
     role = _ROLE_VALUES.get(role_value) or (role_for_speaker(role_value, config) if role_value else "unknown")
-    speaker = _text_or_none(get(row, "speaker"))
+    speaker = row["speaker"]
     if role == "unknown" and speaker:
         role = role_for_speaker(speaker, config)
-    return Turn(role=role, speaker=speaker, text=str(get(row, "text")).strip())
-
-
-def _text_or_none(value) -> str | None:
-    return None if value is None else str(value)
+    return Turn(role=role, speaker=speaker, text=row["text"])
