@@ -52,11 +52,11 @@ class Limits:
     """
 
     docx_uncompressed_mb: float = 100.0  # all parts of a .docx zip archive, decompressed
-    docx_elements: int = 200_000  # paragraphs, table cells and runs in one .docx
+    docx_elements: int = 200_000  # paragraphs, table cells and runs in one .docx (all XML elements: 10x this)
     pdf_pages: int = 2_000
     extracted_chars: int = 5_000_000  # text taken from one document (letter, PDF, .docx, email body)
     record_mb: float = 10.0  # one JSONL line, one JSON document, one CSV row, one mbox message
-    json_depth: int = 64  # nesting of one JSON value
+    json_depth: int = 64  # nesting of one JSON value (deeper is a malformed record, not too_large)
     header_kb: float = 1024.0  # the header block of one email
 
 

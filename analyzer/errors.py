@@ -52,11 +52,13 @@ class InputFileError(Exception):
 
     KINDS = {
         "empty": "the file (or record) has no content",
-        "too_large": "the file is larger than [limits] max_file_mb",
+        "too_large": "the file, or one record or part of it, exceeds a [limits] bound (max_file_mb, record_mb, "
+                     "header_kb, extracted_chars, docx_uncompressed_mb, docx_elements, pdf_pages)",
         "binary": "the file is binary data in no supported format",
         "undecodable": "the text cannot be decoded in any plausible character set",
         "truncated": "the file ends before its format says it should",
-        "malformed": "the file claims a supported format but breaks its rules",
+        "malformed": "the file claims a supported format but breaks its rules (or nests JSON deeper than "
+                     "[limits] json_depth)",
         "no_text": "the document has no text to read (for example a scanned PDF without a text layer)",
         "unsupported": "the file is a known but unsupported kind (encrypted, legacy format)",
         "unreadable": "the file could not be opened (permissions, I/O error)",

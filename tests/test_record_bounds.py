@@ -227,3 +227,65 @@ def test_mbox_from_line_full_of_times_is_split_fast(write, config):
     started = time.perf_counter()
     read_all(write("billing/box.mbox", data), config)
     assert time.perf_counter() - started < 2
+
+
+def test_a_run_of_unclosed_html_tags_is_read_in_linear_time():
+    import time
+
+    from analyzer.ingest.html_text import html_to_text
+
+    started = time.monotonic()
+    text = html_to_text("<p>Dear customer,</p>" + "<a " * 20000)
+    assert time.monotonic() - started < 1.0 and text.startswith("Dear customer,")
+
+
+def test_a_line_of_many_angle_brackets_in_a_transcript_is_read_in_linear_time():
+    import time
+
+    from analyzer.ingest.turns import _TAG
+
+    started = time.monotonic()
+    assert _TAG.sub("", "<" * 40000 + "<b>x</b>") == "<" * 40000 + "x"
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_parquet_file_whose_dictionary_expands_beyond_the_file_limit_is_too_large(write):
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analyzer.config import config_from_dict
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"text": ["a" * 1000] * 3000}), buffer, compression="zstd")
+    config = config_from_dict({"limits": {"max_file_mb": 1}})
+    assert len(buffer.getvalue()) < 1048576  # small on disk, 3 MB unpacked
+    error = read_error(write("support/packed.parquet", buffer.getvalue()), config)
+    assert error.kind == "too_large" and "unpacks" in error.message  # 3,000 rows of one dictionary value
+
+
+def test_an_unexpected_reader_exception_does_not_quote_the_input(write, config, monkeypatch):
+    from analyzer.ingest import reader
+
+    def explode(source, data, config):
+        raise ValueError("card 4111 1111 1111 1111 in the text")
+
+    monkeypatch.setitem(reader.READERS, "txt", explode)
+    error = read_error(write("support/letter.txt", "Dear customer,\n\nHello.\n"), config)
+    assert error.message == "unexpected ValueError while reading"
+
+
+def test_a_parquet_file_whose_pages_decompress_beyond_the_file_limit_is_too_large(write):
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analyzer.config import config_from_dict
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"text": ["a" * 3_000_000]}), buffer, compression="zstd", use_dictionary=False)
+    assert len(buffer.getvalue()) < 100_000
+    error = read_error(write("support/bomb.parquet", buffer.getvalue()), config_from_dict({"limits": {"max_file_mb": 1}}))
+    assert error.kind == "too_large"

@@ -83,8 +83,14 @@ class _TextExtractor(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
+# A "<" that another "<" follows before any ">" opens no tag. CPython's HTMLParser (before the fix of
+# CVE-2025-6069) takes quadratic time on runs of them ("<a <a <a ..."): they are escaped first, in one
+# linear pass ([^<>]* stops at the next "<").
+_UNCLOSED_TAG = re.compile(r"<(?=[^<>]*(?:<|$))")
+
+
 def html_to_text(html: str) -> str:
     parser = _TextExtractor()
-    parser.feed(html)
+    parser.feed(_UNCLOSED_TAG.sub("&lt;", html))
     parser.close()
     return parser.text()

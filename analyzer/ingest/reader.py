@@ -94,4 +94,5 @@ def read_source(source: SourceFile, config: Config) -> Iterator[Interaction | In
     except RecursionError:
         yield InputFileError("malformed", "the file is nested too deeply to parse")
     except Exception as exc:  # a reader bug or a parser surprise must not stop the batch
-        yield InputFileError("malformed", f"unexpected {type(exc).__name__} while reading: {exc}")
+        # the exception's text can quote the input (message text, card numbers): only its type is stored
+        yield InputFileError("malformed", f"unexpected {type(exc).__name__} while reading")

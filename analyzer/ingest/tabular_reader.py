@@ -121,11 +121,35 @@ def read_parquet(source: SourceFile, data: bytes, config: Config) -> Iterator[In
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        table = _bounded_parquet(pq.ParquetFile(pa.BufferReader(data)), config.max_file_bytes, config.max_file_mb)
     except (pa.ArrowException, OSError, ValueError) as exc:
         kind = "truncated" if not data.endswith(b"PAR1") else "malformed"
         raise InputFileError(kind, f"cannot read the Parquet file: {exc}") from None
     yield from _interactions(source, "parquet", table.to_pylist(), config)
+
+
+def _bounded_parquet(parquet, limit: int, limit_mb: float):
+    """The table, read batch by batch and refused once it passes ``limit`` bytes in memory.
+
+    A small file can unpack to gigabytes, by compression (caught from the metadata before any page is
+    read) or by dictionary and run-length encoding (caught while the batches are decoded).
+    """
+    import pyarrow as pa
+
+    metadata = parquet.metadata
+    unpacked = sum(metadata.row_group(g).column(c).total_uncompressed_size
+                   for g in range(metadata.num_row_groups) for c in range(metadata.num_columns))
+    batches, size = [], 0
+    if unpacked <= limit:
+        for batch in parquet.iter_batches(batch_size=4096):
+            size += batch.nbytes
+            if size > limit:
+                break
+            batches.append(batch)
+    if max(unpacked, size) > limit:
+        raise InputFileError("too_large", f"the Parquet file unpacks to more than {limit_mb:g} MB "
+                             "([limits] max_file_mb)")
+    return pa.Table.from_batches(batches, schema=parquet.schema_arrow)
 
 
 # --- record bounds, shared with the JSON document reader ---

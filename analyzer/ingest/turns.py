@@ -13,7 +13,7 @@ from analyzer.ingest.speakers import role_for_speaker
 
 CUE_TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # not [^>]*: a line of many "<" would make it quadratic
 
 
 def parse_timestamp(value: str) -> float:
