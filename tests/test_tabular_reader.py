@@ -140,3 +140,16 @@ def test_csv_multi_line_quoted_field_is_one_row(write, config):
 
 def test_csv_with_a_broken_header_is_one_malformed_error(write, config):
     assert read_error(write("exports/t.csv", '"text,department\n'), config).kind == "malformed"
+
+
+def test_a_conversation_is_yielded_as_soon_as_its_last_row_is_read(write, config):
+    text = "conversation_id,role,text\nA,agent,Hello\nA,customer,Hi\nB,agent,Other chat\nA,agent,Bye\n"
+    interactions, _ = read_all(write("exports/t.csv", text), config)
+    assert [(i.external_id, len(i.turns)) for i in interactions] == [("B", 1), ("A", 3)]
+
+
+def test_a_conversation_whose_last_row_is_broken_keeps_its_other_rows(write, config):
+    text = "conversation_id,role,text\nA,agent,Hello\nA,customer,Hi\nA,agent,\n"
+    interactions, errors = read_all(write("exports/t.csv", text), config)
+    assert [(i.external_id, len(i.turns)) for i in interactions] == [("A", 2)]
+    assert [(e.kind, e.offset) for e in errors] == [("empty", 2)]

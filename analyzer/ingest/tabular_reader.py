@@ -52,7 +52,7 @@ import json
 import math
 import re
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from analyzer.config import CHANNELS, Config, Limits
 from analyzer.errors import InputFileError
@@ -99,21 +99,21 @@ def read_csv(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel_tab if source.suffix == ".tsv" else csv.excel
-    yield from _interactions(source, "csv", list(_csv_rows(text, dialect, config.limits)), config)
+    yield from _interactions(source, "csv", lambda: _csv_rows(text, dialect, config.limits), config)
 
 
 def read_jsonl(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
     # index = line number, so offsets name lines
-    lines = _LINE_END.split(decode_text(data))
-    yield from _interactions(source, "jsonl", [_jsonl_row(n, line, config.limits) for n, line in enumerate(lines)],
-                             config)
+    text = decode_text(data)
+    yield from _interactions(source, "jsonl", lambda: (_jsonl_row(n, line, config.limits)
+                                                       for n, line in enumerate(_split_lines(text))), config)
 
 
 def read_json_records(source: SourceFile, document: list, config: Config) -> Iterator[Interaction | InputFileError]:
     rows = [row if isinstance(row, dict) else InputFileError("malformed", f"record {index} is not a JSON object",
                                                              offset=index)
             for index, row in enumerate(document)]
-    yield from _interactions(source, "json", rows, config)
+    yield from _interactions(source, "json", lambda: rows, config)
 
 
 def read_parquet(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
@@ -125,7 +125,17 @@ def read_parquet(source: SourceFile, data: bytes, config: Config) -> Iterator[In
     except (pa.ArrowException, OSError, ValueError) as exc:
         kind = "truncated" if not data.endswith(b"PAR1") else "malformed"
         raise InputFileError(kind, f"cannot read the Parquet file: {exc}") from None
-    yield from _interactions(source, "parquet", table.to_pylist(), config)
+    yield from _interactions(source, "parquet", lambda: (row for batch in table.to_batches(4096)
+                                                         for row in batch.to_pylist()), config)
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (a list of a million lines would double the file in memory)."""
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start:end.start()]
+        start = end.end()
+    yield text[start:]
 
 
 def _bounded_parquet(parquet, limit: int, limit_mb: float):
@@ -311,11 +321,16 @@ def _broken_record(error: csv.Error | _RunawayRecord) -> tuple[str, str]:
 
 # --- rows to interactions ---
 
-def _interactions(source: SourceFile, source_format: str, rows: list, config: Config
+def _interactions(source: SourceFile, source_format: str, rows: Callable[[], Iterable], config: Config
                   ) -> Iterator[Interaction | InputFileError]:
-    """Rows to interactions: one per row, or one per conversation_id; a broken row is one error."""
-    records = [(i, r) for i, r in enumerate(rows) if isinstance(r, dict)]
-    errors = [r for r in rows if isinstance(r, InputFileError)]
+    """Rows to interactions: one per row, or one per conversation_id; a broken row is one error.
+
+    ``rows()`` gives the rows afresh each time it is called, and it is called twice, so that
+    a large export is never held whole: the first pass learns the columns and the last row of
+    every conversation, the second yields each conversation as soon as its last row is read
+    (memory grows with the conversations open at once, not with the file).
+    """
+    present, last_rows, records, errors = _first_pass(rows(), config)
     if not records:
         if len(errors) == 1:
             raise errors[0]
@@ -324,23 +339,59 @@ def _interactions(source: SourceFile, source_format: str, rows: list, config: Co
                                  f"no record of the file can be read ({len(errors)} broken, the first: "
                                  f"{errors[0].message})")
         raise InputFileError("empty", "the table has no rows")
-    columns = _resolve_columns({key for _, row in records for key in row}, config)
+    columns = _resolve_columns(present, config)
     if "text" not in columns:
         names = ", ".join(COLUMN_ALIASES["text"])
         raise InputFileError("malformed", f"no text column (looked for: {names}; "
                              "name yours in [tabular.columns] text = \"...\")")
-    yield from errors
-    groups: dict[str, list[tuple[int, dict]]] = {}
-    for index, row in records:
+    last_row = last_rows.get(columns.get("conversation_id"), {})
+    open_groups: dict[str, list[tuple[int, dict]]] = {}
+    for index, row in enumerate(rows()):
+        if isinstance(row, InputFileError):
+            yield row
+            continue
+        if not isinstance(row, dict):
+            continue  # a blank line
         try:
             fields = _row_fields(_where(source_format, index), index, row, columns, config)
         except InputFileError as error:
             yield error
             continue
-        key = fields["conversation_id"] or f"\x00row{index}"
-        groups.setdefault(key, []).append((index, fields))
-    for rows_of_group in groups.values():
-        yield _group_interaction(source, source_format, rows_of_group, config)
+        key = fields["conversation_id"]
+        if key is None:
+            yield _group_interaction(source, source_format, [(index, fields)], config)
+            continue
+        open_groups.setdefault(key, []).append((index, fields))
+        if last_row.get(key, index) <= index:
+            yield _group_interaction(source, source_format, open_groups.pop(key), config)
+    for group in open_groups.values():  # conversations whose last row turned out broken
+        yield _group_interaction(source, source_format, group, config)
+
+
+def _first_pass(rows: Iterable, config: Config) -> tuple[set, dict, int, list[InputFileError]]:
+    """Column names, the last row of each value of every column that may hold the conversation id,
+    the number of records and the first errors (for a file with no readable record)."""
+    candidates = {alias for alias in COLUMN_ALIASES["conversation_id"]}
+    if config.tabular_columns.get("conversation_id"):
+        candidates = {config.tabular_columns["conversation_id"]}
+    present: set = set()
+    last_rows: dict[str, dict[str, int]] = {}
+    records, errors = 0, []
+    for index, row in enumerate(rows):
+        if isinstance(row, InputFileError):
+            if len(errors) < 2:
+                errors.append(row)
+            continue
+        if not isinstance(row, dict):
+            continue
+        records += 1
+        present.update(row)
+        for column, value in row.items():
+            if str(column).strip().lower() in candidates and not isinstance(value, _CONTAINERS):
+                key = value.strip() or None if isinstance(value, str) else _text_value(value)
+                if key is not None:
+                    last_rows.setdefault(column, {})[key] = index
+    return present, last_rows, records, errors
 
 
 def _where(source_format: str, index: int) -> str:
