@@ -51,11 +51,9 @@ def read_eml(source: SourceFile, data: bytes, config: Config) -> Iterator[Intera
 
 def read_mbox(source: SourceFile, data: bytes, config: Config) -> Iterator[Interaction | InputFileError]:
     """One interaction per message; a broken or oversized message is one error and the rest are read."""
-    messages = split_mbox(data)
-    if not messages:
-        raise InputFileError("malformed", "mbox file holds no messages (no 'From ' separator lines)")
     limit = int(config.limits.record_mb * 1024 * 1024)
-    for index, raw in enumerate(messages):
+    index = -1
+    for index, raw in enumerate(split_mbox(data)):
         try:
             if len(raw) > limit:
                 raise InputFileError("too_large", f"the message is {len(raw) / 1048576:.1f} MB, above the limit "
@@ -67,18 +65,17 @@ def read_mbox(source: SourceFile, data: bytes, config: Config) -> Iterator[Inter
             # the exception's text may quote a header: name its type only
             yield InputFileError("malformed", f"message {index}: the email parser failed ({type(exc).__name__})",
                                  offset=index)
+    if index < 0:
+        raise InputFileError("malformed", "mbox file holds no messages (no 'From ' separator lines)")
 
 
-def split_mbox(data: bytes) -> list[bytes]:
-    """Split an mbox on its 'From ' lines and undo mboxrd '>From' escaping."""
+def split_mbox(data: bytes) -> Iterator[bytes]:
+    """The messages of an mbox, one at a time (split on its 'From ' lines, mboxrd '>From' escaping undone)."""
     starts = [m.start() for m in _MBOX_FROM_LINE.finditer(data) if _is_separator(m.group())]
-    messages = []
     for begin, end in zip(starts, starts[1:] + [len(data)]):
         chunk = data[begin:end]
         body = chunk.split(b"\n", 1)[1] if b"\n" in chunk else b""
-        body = re.sub(rb"(?m)^>(>*From )", rb"\1", body)
-        messages.append(body)
-    return messages
+        yield re.sub(rb"(?m)^>(>*From )", rb"\1", body)
 
 
 def _is_separator(line: bytes) -> bool:
