@@ -47,10 +47,10 @@ multi-line field: the rows it swallows stay in that field's text.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
+from array import array
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
@@ -89,7 +89,9 @@ _ROLE_VALUES = {"company": "company", "agent": "company", "staff": "company", "e
 _MAX_RECORD_LINES = 1000  # physical lines of one CSV record: no message needs more; an unclosed quote does
 _JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
 _JSON_STRING = re.compile(r'"[^"]*"')  # once escapes are gone no quote is left inside a string
-_LINE_END = re.compile(r"\r\n?|\n")  # JSON escapes these in strings; U+2028 and friends it may hold raw
+# the line ends of CSV and JSONL (as io.StringIO(newline="") splits them); JSON escapes these in strings,
+# U+2028 and friends it may hold raw
+_LINE_END = re.compile(r"\r\n?|\n")
 _CONTAINERS = (dict, list, tuple, set)
 
 
@@ -245,7 +247,13 @@ class _Lines:
     """The physical lines fed to ``csv.reader``; stops a record at a bound and can rewind."""
 
     def __init__(self, text: str, limits: Limits):
-        self.lines = io.StringIO(text, newline="").readlines()
+        # where each line starts, not the lines themselves: a million-row file would be held twice
+        self.text = text
+        self.starts = array("q", [0])
+        self.starts.extend(end.end() for end in _LINE_END.finditer(text))
+        if self.starts[-1] == len(text):
+            self.starts.pop()
+        self.lines = range(len(self.starts))  # what the row loop measures with len()
         self.max_bytes = record_bytes(limits)
         self.next = 0  # index of the next line to hand out
         self.start = 0  # first line of the record being read
@@ -264,7 +272,8 @@ class _Lines:
         if self.next - self.start >= _MAX_RECORD_LINES:
             raise _RunawayRecord("malformed", f"a quoted field runs over more than {_MAX_RECORD_LINES} lines "
                                  "(an unclosed quote?)")
-        line = self.lines[self.next]
+        end = self.starts[self.next + 1] if self.next + 1 < len(self.starts) else len(self.text)
+        line = self.text[self.starts[self.next]:end]
         self.size += utf8_size(line)
         if self.size > self.max_bytes:
             raise _RunawayRecord("too_large", f"the row is longer than {self.max_bytes / 1048576:g} MB "
