@@ -176,7 +176,7 @@ def _accepted_by_schemas(rows: BatchRows) -> BatchRows:
     for dataset in ("interactions", "sentences", "flags"):
         batch = getattr(rows, dataset)
         if batch:
-            to_table([valid_value(row) for row in batch], DATASETS[dataset], dataset)
+            to_table(batch, DATASETS[dataset], dataset)  # built from interactions make_valid has cleaned
     return rows
 
 

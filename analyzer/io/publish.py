@@ -1,12 +1,9 @@
-"""Publishing a run in one step, and finishing a publish that a crash cut short.
+"""Durable writes, and finishing a journaled publish left by an earlier release.
 
-A run prepares everything in ``OUT/_state/staging/<run>``, then writes a journal
-listing the renames that publish it (kept rows, one file per dataset partition,
-the manifest last) and carries them out. Each rename replaces one file or folder
-atomically, so a reader always sees a whole partition file, old or new. If the
-process dies during the renames, the next run (under the output lock) finds the
-journal and completes them first; a crash before the journal is written leaves
-only staging debris, removed by the next run.
+Runs now publish with one switch (``analyzer.io.versions``). Releases before it
+published through a journal of renames (``OUT/_state/journal.json``); if one of
+them died in the middle, the next run (under the output lock) completes those
+renames first, so an output folder is never left at mixed versions by an upgrade.
 """
 
 from __future__ import annotations
@@ -33,29 +30,9 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    fsync_dir(path.parent)
-
-
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def write_journal(state: Path, moves: list[tuple[Path, Path]]) -> None:
-    """The commit point: once the journal for ``moves`` (source -> target, in order) is on
-    disk, the publish will complete, now or in the next run."""
-    for source, _ in moves:
-        if source.is_file():
-            fsync_file(source)  # the data is on disk before any rename points at it
-    record = {"moves": [[str(source), str(target)] for source, target in moves]}
-    write_atomically(state / JOURNAL, json.dumps(record, indent=1).encode())
 
 
 def roll_forward(state: Path, on_step: Callable[[str], None] | None = None) -> bool:

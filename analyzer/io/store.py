@@ -160,8 +160,9 @@ class RunStaging:
             if dataset in self.partitions:
                 versions.link_or_copy(self.partitions[dataset], building / dataset / partition / PART)
         manifest.write(building / versions.MANIFEST)
-        for path in building.rglob("*.parquet"):
-            publish.fsync_file(path)  # the data is on disk before the switch points at it
+        # the new files are on disk before the switch points at them (carried partitions already were)
+        for path in [*self.partitions.values(), building / versions.MANIFEST]:
+            publish.fsync_file(path)
         segment = store.segment_folder(self.run_id)
         if not segment.exists():
             segment.parent.mkdir(parents=True, exist_ok=True)
