@@ -7,9 +7,9 @@ sentences with the project's own spaCy pipeline; a fixed-seed sample per
 TweetSumm split (train / valid -> dev / test) is written for labelling. The
 labelled result is data/labels/real_tweetsumm.csv.
 
-    python scripts/extract_tweetsumm_sentences.py --blame-extension 130 --out /tmp/tweetsumm_blame.csv
+    python scripts/extract_tweetsumm_sentences.py --blame-extension 150 --out /tmp/tweetsumm_blame.csv
 
-writes every agent sentence of 130 further dialogs for the test side only, so
+writes every agent sentence of 150 further dialogs for the test side only, so
 that the real blame evaluation holds enough blaming sentences (blame is rare in
 real agent text: 15 in the 996 test sentences). The dialogs come from
 TweetSumm's train split, never used before (no dialog of `real_tweetsumm.csv`),
