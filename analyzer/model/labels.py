@@ -5,6 +5,7 @@ Required columns: ``text, tone, blame``; optional: ``department, channel, source
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -16,6 +17,13 @@ TONES = ("empathetic", "neutral", "curt", "hostile")
 BLAMES = ("customer", "company", "none")
 REQUIRED = ("text", "tone", "blame")
 OPTIONAL = ("department", "channel", "source", "split")
+
+
+def hash_split(text: str) -> str:
+    """The fixed split of a sentence: SHA-256 of its text mod 100, < 70 train, < 85 dev, else test.
+    It never changes for an unchanged sentence, whichever file or order it comes in."""
+    bucket = int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 100
+    return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
 
 
 class LabelFileError(UsageError):
