@@ -19,7 +19,8 @@ from analyzer.nlp.resolve import ModelNotFoundError, model_version, resolve_mode
 
 LIBRARIES = ("spacy", "scikit-learn", "skops", "numpy", "scipy", "pandas", "pyarrow", "onnxruntime", "tokenizers",
              "vaderSentiment", "filelock", "click")
-OPTIONAL = {"export (scripts/export_encoder.py)": ("torch", "transformers", "onnx")}
+OPTIONAL = {"train (fine-tuning: analyzer train with estimator = \"finetuned\")": ("torch", "transformers", "onnx", "onnx-ir"),
+            "export (scripts/export_encoder.py)": ("torch", "transformers", "onnx", "sentence-transformers")}
 
 
 def installed_version(package: str) -> str | None:

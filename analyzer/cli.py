@@ -104,7 +104,7 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
               help="TOML config; its [nlp] spacy_model and [model] path are used unless given as options.")
 @click.option("--model", "model_dir", type=click.Path(path_type=str),
-              help="Tone model folder (default: the shipped tone-v1; see 'analyzer info').")
+              help="Tone model folder (default: the shipped tone-v2; see 'analyzer info').")
 @click.option("--spans-only", is_flag=True, help="Show the rule spans only, without the tone model.")
 def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
     """Show the tone and blame spans the rules find in TEXT ('-' reads standard input).
@@ -162,8 +162,9 @@ def train_command(label_files, out, config_path, split, eval_files, spacy_model,
 
     \b
     Example:
-        analyzer train --labels data/labels/written.csv --split train,dev \\
-            --eval-labels data/labels/real_tweetsumm.csv --config models/tone-v1.toml --out models/tone-v1
+        analyzer train --labels data/labels/written.csv --labels data/labels/written_contrastive.csv \\
+            --labels data/labels/agent_dialogs.csv --split train,dev \\
+            --eval-labels data/labels/real_tweetsumm.csv --config models/tone-v2.toml --out models/tone-v2
     """
     from analyzer.model.training import train
 
@@ -180,7 +181,7 @@ def train_command(label_files, out, config_path, split, eval_files, spacy_model,
 
 @cli.command("evaluate", context_settings=CONTEXT)
 @click.option("--model", "model_dir", type=click.Path(path_type=str),
-              help="Model folder (default: the shipped tone-v1; see 'analyzer info').")
+              help="Model folder (default: the shipped tone-v2; see 'analyzer info').")
 @click.option("--labels", "label_files", multiple=True, required=True, type=click.Path(path_type=str),
               help="Label file (CSV, JSONL or Parquet); repeat for several.")
 @click.option("--split", help="Only rows whose split column has this value (e.g. test).")

@@ -77,7 +77,7 @@ class Config:
     tabular_default_channel: str = "chat"
     tabular_columns: dict[str, str] = field(default_factory=dict)
     spacy_model: str | None = None  # package name or folder; None = the resolution order in analyzer.nlp.model
-    model_path: str | None = None  # tone model folder; None = the shipped default (models/tone-v1, or -light)
+    model_path: str | None = None  # tone model folder; None = the shipped default (models/tone-v2)
     min_company_words: int = 8  # fewer company-side words than this: the interaction is not scored
     mask_card_numbers: bool = True
     flag_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # [flags.<rule>] overrides, checked in scoring

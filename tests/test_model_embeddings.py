@@ -68,10 +68,15 @@ def test_a_model_whose_encoder_is_missing_fails_clearly_to_load(fake_encoder, mo
         load_pipeline_file(tmp_path / "model")
 
 
-def test_the_default_model_is_the_shipped_one_with_embeddings():
+def test_the_default_model_is_the_shipped_fine_tuned_one():
     folder = shipped.default_model_dir()
     assert folder.name == shipped.DEFAULT_MODEL_NAME
     meta = json.loads((folder / "meta.json").read_text())
+    assert meta["params"]["estimator"] == "finetuned" and meta["encoder"]["name"] == ENCODER
+
+
+def test_the_previous_default_uses_the_shipped_encoder():
+    meta = json.loads((shipped.shipped_models_dir() / "tone-v1" / "meta.json").read_text())
     assert meta["params"]["embedding_model"] == ENCODER
 
 

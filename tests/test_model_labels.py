@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analyzer.model.labels import LabelFileError, read_label_file, read_labels
+from conftest import REPO
 
 
 def _write_csv(tmp_path, text):
@@ -65,3 +66,23 @@ def test_shipped_label_files_are_valid():
 
     for name in ("written.csv", "real_tweetsumm.csv"):
         assert len(read_label_file(REPO / "data" / "labels" / name)) > 800
+
+
+def test_hash_split_is_fixed_by_the_text_and_matches_the_label_files():
+    from analyzer.model.labels import hash_split
+
+    rows = pd.read_csv(REPO / "data" / "labels" / "written_contrastive.csv")
+    assert [hash_split(t) for t in rows.text] == rows.split.tolist()
+
+
+def test_hash_split_puts_about_70_15_15_percent_in_train_dev_test():
+    from analyzer.model.labels import hash_split
+
+    counts = pd.Series([hash_split(f"sentence number {i}") for i in range(3000)]).value_counts(normalize=True)
+    assert abs(counts["train"] - 0.70) < 0.03 and abs(counts["dev"] - 0.15) < 0.03
+
+
+def test_sgd_agent_dialog_rows_are_never_in_a_training_split():
+    rows = pd.read_csv(REPO / "data" / "labels" / "agent_dialogs.csv")
+    assert (rows[rows.source.str.startswith("sgd:")].split == "test").all()
+    assert rows.licence.str.len().gt(0).all()

@@ -170,10 +170,10 @@ def test_train_with_a_bad_label_file_is_one_line_and_exit_2(tmp_path):
 
 def test_train_with_an_unknown_training_setting_fails_clearly(tmp_path, small_labels):
     config = tmp_path / "c.toml"
-    config.write_text("[training]\nlearning_rate = 3\n")
+    config.write_text("[training]\nlearn_rate = 3\n")
     result = CliRunner().invoke(cli, ["train", "--labels", str(small_labels), "--out", str(tmp_path / "m"),
                                       "--config", str(config)])
-    assert result.exit_code == 2 and "unknown [training] key(s) learning_rate" in result.output
+    assert result.exit_code == 2 and "unknown [training] key(s) learn_rate" in result.output
 
 
 def test_tag_shows_tone_blame_and_probabilities_for_fixed_sentences(model_dir):
@@ -194,3 +194,19 @@ def test_tag_human_output_shows_the_tone_line(model_dir):
 
 def test_model_zip_is_a_skops_archive(model_dir):
     assert zipfile.is_zipfile(model_dir / "model.skops")
+
+
+def test_train_with_an_unknown_estimator_fails_in_one_line(tmp_path, small_labels):
+    config = tmp_path / "c.toml"
+    config.write_text('[training]\nestimator = "forest"\n')
+    result = CliRunner().invoke(cli, ["train", "--labels", str(small_labels), "--out", str(tmp_path / "m"),
+                                      "--config", str(config)])
+    assert result.exit_code == 2 and "estimator must be one of linear, finetuned" in result.output
+
+
+def test_train_with_an_invalid_fine_tuning_setting_names_it(tmp_path, small_labels):
+    config = tmp_path / "c.toml"
+    config.write_text('[training]\nestimator = "finetuned"\nepochs = 0\n')
+    result = CliRunner().invoke(cli, ["train", "--labels", str(small_labels), "--out", str(tmp_path / "m"),
+                                      "--config", str(config)])
+    assert result.exit_code == 2 and "'epochs' parameter" in result.output and not (tmp_path / "m").exists()

@@ -7,6 +7,7 @@ and a model card ``README.md`` generated from the meta.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import zipfile
@@ -26,6 +27,7 @@ CARD_FILE = "README.md"
 TRUSTED_TYPES = [
     "analyzer.model.estimator.ToneBlameClassifier",
     "analyzer.model.features.SentenceFeaturizer",
+    "analyzer.model.transformer.FineTunedToneClassifier",
     "sklearn.pipeline.Pipeline",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -52,14 +54,29 @@ TRUSTED_TYPES = [
 ]
 
 
-def library_versions(embedding_model: str | None = None) -> dict[str, str]:
+def library_versions(embedding_model: str | None = None, *, finetuned: bool = False) -> dict[str, str]:
     import skops
 
     found = {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
              "skops": skops.__version__, "numpy": np.__version__}
     if embedding_model:
         found.update(embeddings.versions(embedding_model))
+    if finetuned:  # the runtime that scores it, and what trained it
+        found.update({name: _version(name) for name in ("onnxruntime", "tokenizers", "torch", "transformers", "onnx")})
     return found
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
@@ -68,6 +85,7 @@ def save_model(folder: str | Path, pipeline: Pipeline, meta: dict) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     sio.dump(pipeline, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    meta["model_sha256"] = file_sha256(folder / MODEL_FILE)  # a changed model file is refused on load
     (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (folder / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
     return folder
@@ -82,7 +100,13 @@ def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
     model_path, meta_path = folder / MODEL_FILE, folder / META_FILE
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        expected = meta.get("model_sha256")
+        if expected and file_sha256(model_path) != expected:
+            raise ModelFileError(f"{model_path} has been changed since it was trained (its SHA-256 differs from "
+                                 f"the one in {META_FILE}); refusing to load it")
         untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
+    except ModelFileError:
+        raise
     except Exception as exc:  # skops raises several types for a file that is not one of its archives
         raise ModelFileError(f"{model_path} is not a readable model file: {type(exc).__name__}: {exc}") from None
     if untrusted:
@@ -101,16 +125,28 @@ def load_pipeline_file(folder: str | Path) -> tuple[Pipeline, dict]:
     return pipeline, meta
 
 
+def _features_sentence(meta: dict) -> str:
+    encoder = meta.get("encoder")
+    if encoder:
+        return (f"The sentence encoder {encoder['name']} ({encoder['licence']}; {encoder['source']}) fine-tuned end "
+                "to end on both heads, with one linear layer per head over its sentence vector and the spaCy span "
+                "components' counts and syntactic cues; run by onnxruntime with "
+                f"{encoder['weights']} weights; probabilities calibrated by one temperature per head on "
+                f"{encoder['rows']['calibration']} held-out training rows.")
+    return ("Features: word and character n-grams, the spaCy span components' counts and syntactic cues, VADER "
+            "sentiment scores and politeness-strategy markers" +
+            (f", and sentence embeddings from {meta['params']['embedding_model']} (ONNX, run by onnxruntime)"
+             if meta["params"].get("embedding_model") else "") + ".")
+
+
 def model_card(meta: dict) -> str:
     lines = [f"# Tone and blame model `{meta.get('model_version', '?')}`", "",
              "Generated from `meta.json` by `analyzer train`; do not edit by hand.", "",
              "## What it does", "",
              "Labels one company-side sentence with a tone (`" + "`, `".join(meta["labels"]["tone"]) +
              "`) and a blame (`" + "`, `".join(meta["labels"]["blame"]) + "`), with calibrated probabilities, "
-             "following the project's labelling standard (`docs/labeling.md` in the repository). Features: word and character n-grams, the spaCy span "
-             "components' counts and syntactic cues, VADER sentiment scores and politeness-strategy markers" +
-             (f", and sentence embeddings from {meta['params']['embedding_model']} (ONNX, run by onnxruntime)"
-              if meta["params"].get("embedding_model") else "") + ".", "",
+             "following the project's labelling standard (`docs/labeling.md` in the repository). "
+             + _features_sentence(meta), "",
              "## Training data", "", "| file | rows used | sha256 | licence |", "|---|---|---|---|"]
     for item in meta["training_data"]:
         lines.append(f"| `{item['path']}` | {item['rows']} | `{item['sha256'][:16]}...` | {item['licence']} |")

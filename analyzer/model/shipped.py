@@ -13,8 +13,8 @@ from pathlib import Path
 
 from analyzer.errors import UsageError
 
-DEFAULT_MODEL_NAME = "tone-v1"  # n-grams, cues, lexicon, politeness and sentence embeddings (onnxruntime)
-LIGHT_MODEL_NAME = "tone-v1-light"  # the same data and settings without embeddings: faster, a little weaker
+DEFAULT_MODEL_NAME = "tone-v2"  # MiniLM fine-tuned end to end on both heads with the cue vector (onnxruntime)
+LIGHT_MODEL_NAME = "tone-v1-light"  # tone-v1 without embeddings: faster, weaker
 ENCODERS_FOLDER = "encoders"
 MODEL_FILE = "model.skops"  # the scikit-learn pipeline (skops format) of a model folder
 META_FILE = "meta.json"

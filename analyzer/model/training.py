@@ -25,6 +25,7 @@ from analyzer.model.metrics import head_report
 from analyzer.model.probes import PROBE_SENTENCES, largest_drift, probe_outputs
 from analyzer.model.shipped import default_model_dir
 from analyzer.model.tone_model import ToneModel, texts_to_frame
+from analyzer.model.transformer import FineTunedToneClassifier
 from analyzer.nlp.model import load_pipeline as load_spacy, model_info
 
 DEFAULT_PARAMS = {
@@ -34,7 +35,13 @@ DEFAULT_PARAMS = {
     "min_df": 2, "word_ngram_range": [1, 3], "char_ngram_range": [2, 5], "dense_weight": 1.0,
     # sentence embeddings: an encoder name from analyzer.model.embeddings (shipped, run by onnxruntime), "" for none
     "embedding_model": "", "embedding_weight": 1.0,
+    # "linear": the calibrated linear heads over the features above; "finetuned": a sentence encoder
+    # fine-tuned end to end on both heads with the cue vector (analyzer.model.transformer, needs torch to train)
+    "estimator": "linear",
+    "encoder": "all-MiniLM-L6-v2", "epochs": 4, "batch_size": 32, "learning_rate": 5e-5, "head_learning_rate": 2e-3,
+    "dropout": 0.1, "calibration_fraction": 0.1, "weight_bits": 8, "threads": 2,
 }
+ESTIMATORS = ("linear", "finetuned")
 LICENCE_FILE = "LICENCES.json"
 
 
@@ -55,6 +62,15 @@ def training_params(config_path: str | Path | None) -> dict:
 
 
 def build_pipeline(params: dict) -> Pipeline:
+    if params["estimator"] not in ESTIMATORS:
+        raise ConfigError(f"[training] estimator must be one of {', '.join(ESTIMATORS)}; got {params['estimator']!r}")
+    if params["estimator"] == "finetuned":
+        return _checked(Pipeline([("classifier", FineTunedToneClassifier(
+            encoder=params["encoder"], epochs=params["epochs"], batch_size=params["batch_size"],
+            learning_rate=params["learning_rate"], head_learning_rate=params["head_learning_rate"],
+            dropout=params["dropout"], use_cues=params["use_cues"],
+            calibration_fraction=params["calibration_fraction"], weight_bits=params["weight_bits"],
+            threads=params["threads"], random_state=params["seed"]))]))
     featurizer = SentenceFeaturizer(
         use_words=params["use_words"], use_chars=params["use_chars"], use_cues=params["use_cues"],
         use_lexicon=params["use_lexicon"], use_politeness=params["use_politeness"], min_df=params["min_df"],
@@ -64,7 +80,16 @@ def build_pipeline(params: dict) -> Pipeline:
     classifier = ToneBlameClassifier(base=params["base"], C=params["C"], calibration=params["calibration"],
                                      calibration_folds=params["calibration_folds"],
                                      class_weight=params["class_weight"], random_state=params["seed"])
-    return Pipeline([("features", featurizer), ("classifier", classifier)])
+    return _checked(Pipeline([("features", featurizer), ("classifier", classifier)]))
+
+
+def _checked(pipeline: Pipeline) -> Pipeline:
+    """A bad [training] value fails before any data is read, as one line naming the setting."""
+    try:
+        pipeline[-1]._validate_params()
+    except ValueError as exc:
+        raise ConfigError(f"[training]: {exc}") from None
+    return pipeline
 
 
 def file_sha256(path: str | Path) -> str:
@@ -85,13 +110,13 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
     report metrics on every other split present and on every split of ``eval_files``
     (never trained on); save the model folder; return its meta."""
     params = training_params(config)
+    pipeline = build_pipeline(params)
     all_rows = read_labels([str(p) for p in label_files])
     train_splits = [s.strip() for s in (split or "").split(",") if s.strip()]  # "train" or "train,dev"
     in_train = all_rows["split"].isin(train_splits)
     has_split = bool(train_splits) and in_train.any()
     train_rows = all_rows[in_train] if has_split else all_rows
     nlp = load_spacy(spacy_model)
-    pipeline = build_pipeline(params)
     features = texts_to_frame(nlp, train_rows["text"].tolist())
     pipeline.fit(features, train_rows[["tone", "blame"]].to_numpy())
     model = ToneModel(pipeline, nlp, {})
@@ -102,6 +127,7 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
     for (label_file, part), rows in held_out.groupby(["label_file", "split"], sort=True):
         metrics[f"{Path(label_file).stem}:{part or 'all'}"] = evaluate_rows(model, rows)
     files = [Path(p) for p in label_files]
+    finetuned = params["estimator"] == "finetuned"
     meta = {
         "analyzer_version": __version__,
         "labels": {"tone": list(TONES), "blame": list(BLAMES)},
@@ -112,15 +138,31 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
                            "rows": int((train_rows["label_file"] == str(p)).sum())} for p in files],
         "params": params,
         "spacy_model": model_info(nlp),
-        "library_versions": library_versions(params["embedding_model"] or None),
+        "library_versions": library_versions(params["embedding_model"] or None, finetuned=finetuned),
         "metrics": metrics,
         "probes": probe_outputs(model.predict_texts(list(PROBE_SENTENCES))),
     }
+    if finetuned:
+        meta["encoder"] = encoder_record(params["encoder"], pipeline[-1])
     meta["model_version"] = "tone-" + hashlib.sha256(json.dumps(
         {k: meta[k] for k in ("training_data", "params", "library_versions", "spacy_model")},
         sort_keys=True).encode()).hexdigest()[:12]
     save_model(out, pipeline, meta)
     return meta
+
+
+def encoder_record(name: str, classifier: FineTunedToneClassifier) -> dict:
+    """Where the fine-tuned encoder's starting weights came from, under which licence, and how it is stored."""
+    from analyzer.model.finetune import BASE_ENCODERS
+
+    package, _, licence, source = BASE_ENCODERS[name]
+    return {"name": name, "licence": licence, "source": source,
+            "fine_tuned": "end to end on both heads, inside model.skops as ONNX (no pickle)",
+            "weights": "8-bit (MatMulNBits blocks of 32; int8 embedding rows), float32 arithmetic"
+            if classifier.weight_bits == 8 else "float32",
+            "onnx_bytes": int(classifier.onnx_model_.size),
+            "temperatures": [round(float(t), 6) for t in classifier.temperatures_],
+            "rows": {"fine_tuning": int(classifier.n_train_rows_[0]), "calibration": int(classifier.n_train_rows_[1])}}
 
 
 def evaluate_rows(model: ToneModel, rows: pd.DataFrame) -> dict:
