@@ -26,7 +26,8 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from analyzer.model.embeddings import DEFAULT_ENCODER
-from analyzer.model.labels import read_labels
+from analyzer.model.artifacts import save_model
+from analyzer.model.labels import BLAMES, TONES, read_labels
 from analyzer.model.tone_model import texts_to_frame
 from analyzer.model.training import DEFAULT_PARAMS, build_pipeline
 from analyzer.nlp.model import load_pipeline
@@ -60,6 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
+    parser.add_argument("--keep-train-fits", metavar="DIR",
+                        help="save each candidate's fit on the train split as a model folder DIR/<candidate> "
+                             "(benchmarks/flag_thresholds.py tunes the flag thresholds on dev with it)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     nlp = load_pipeline()
@@ -74,10 +78,17 @@ def main() -> None:
     for name in args.candidates.split(","):
         started = time.perf_counter()
         overrides = CANDIDATES[name]
-        result = {"cv": cross_validate(frame, targets, overrides, args.folds)}
         pipeline = build_pipeline({**DEFAULT_PARAMS, **overrides}).fit(frame[in_train], targets[in_train])
-        result["written_dev"] = scores(targets[~in_train], pipeline.predict(frame[~in_train]))
-        result["real_dev"] = scores(real[["tone", "blame"]].to_numpy(), pipeline.predict(real_frame))
+        result = {"written_dev": scores(targets[~in_train], pipeline.predict(frame[~in_train])),
+                  "real_dev": scores(real[["tone", "blame"]].to_numpy(), pipeline.predict(real_frame))}
+        if args.keep_train_fits:
+            save_model(Path(args.keep_train_fits) / name, pipeline, {
+                "model_version": f"selection-{name}", "labels": {"tone": list(TONES), "blame": list(BLAMES)},
+                "params": {**DEFAULT_PARAMS, **overrides}, "library_versions": {}, "metrics": {},
+                "train_split": "train", "training_data": [{"path": f, "rows": int(in_train.sum()), "sha256": "",
+                                                           "licence": ""} for f in TRAINING_FILES]})
+        print(json.dumps({name: result}), flush=True)
+        result["cv"] = cross_validate(frame, targets, overrides, args.folds)
         result["seconds"] = round(time.perf_counter() - started)
         results[name] = result
         print(json.dumps({name: result}), flush=True)
