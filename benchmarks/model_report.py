@@ -80,8 +80,8 @@ def main() -> None:
         print(json.dumps({name: results[name]}), flush=True)
     if args.json:
         return
-    print("\n| model | set | n | tone macro-F1 [95% CI] | curt recall | blame macro-F1 [95% CI] | customer-blame recall "
-          "| ECE tone / blame |")
+    print("\n| model | set | n | tone macro-F1 [95% CI] | curt recall | blame macro-F1 [95% CI] "
+          "| customer-blame recall | ECE tone / blame |")
     print("|---|---|---|---|---|---|---|---|")
     for name, sets in results.items():
         for label, r in sets.items():
