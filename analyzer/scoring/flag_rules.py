@@ -50,7 +50,8 @@ class FlagRule:
 
 DEFAULT_RULES: tuple[FlagRule, ...] = (
     FlagRule("customer_blame", "says or implies that the customer is at fault", "high",
-             labels=("CUSTOMER_BLAME",), probability="blame:customer", min_probability=0.7),
+             # 0.4: best F1 on held-out written dev at precision >= 0.85 for tone-v2 (benchmarks/flag_thresholds.py)
+             labels=("CUSTOMER_BLAME",), probability="blame:customer", min_probability=0.4),
     FlagRule("implied_crime", "implies the customer committed a crime (theft, fraud)", "critical",
              terms=("fraud", "fraudulent*", "fraudster*", "theft", "thief", "thieves", "steal*", "stole", "stolen",
                     "crime", "criminal*", "dishonest*", "scam*", "without paying", "keep*? the * without paying"),
