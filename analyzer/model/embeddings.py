@@ -60,6 +60,11 @@ def use_threads(count: int | None) -> None:
     _encoder.cache_clear()
 
 
+def configured_threads() -> int | None:
+    """The thread count set by :func:`use_threads` (None: one per available core)."""
+    return _THREADS["threads"]
+
+
 @lru_cache(maxsize=2)
 def _encoder(name: str):
     from analyzer.model.encoder import OnnxEncoder

@@ -32,11 +32,38 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def cpu_session(model: str | bytes, threads: int | None = None):
+    """An onnxruntime CPU session with a fixed thread count and sequential execution, so a text gives
+    the same output on every call and in every batch (a path or the model's bytes)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # errors only: keep cron runs quiet
+    return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def truncating_and_padding(tokenizer, max_tokens: int):
+    """The tokenizer, cutting texts at ``max_tokens`` and padding a batch to its longest text."""
+    tokenizer.enable_truncation(max_length=max_tokens)
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+    return tokenizer
+
+
+def token_arrays(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of a batch, as int64 arrays."""
+    encodings = tokenizer.encode_batch(texts)
+    ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+    mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+    return ids, mask
+
+
 class OnnxEncoder:
     """Texts in, unit-length float32 vectors out."""
 
     def __init__(self, folder: str | Path, *, max_tokens: int | None = None, threads: int | None = None):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         folder = Path(folder)
@@ -44,16 +71,8 @@ class OnnxEncoder:
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
         self.info = info
         self.max_tokens = max_tokens or int(info.get("max_tokens", DEFAULT_MAX_TOKENS))
-        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-        self.tokenizer.enable_truncation(max_length=self.max_tokens)
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or default_threads()
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3  # errors only: keep cron runs quiet
-        self.session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), sess_options=options,
-                                                    providers=["CPUExecutionProvider"])
+        self.tokenizer = truncating_and_padding(Tokenizer.from_file(str(folder / TOKENIZER_FILE)), self.max_tokens)
+        self.session = cpu_session(str(folder / MODEL_FILE), threads)
         self._inputs = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
 
@@ -69,9 +88,7 @@ class OnnxEncoder:
         return vectors
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        ids, mask = token_arrays(self.tokenizer, texts)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         states = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)

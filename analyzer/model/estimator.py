@@ -124,10 +124,8 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
         return probabilities[0] if self._single_output else probabilities
 
     def predict(self, X):
-        probabilities = self.predict_proba(X)
-        if self._single_output:
-            return self.classes_[np.argmax(probabilities, axis=1)]
-        return np.column_stack([labels[np.argmax(p, axis=1)] for labels, p in zip(self.classes_, probabilities)])
+        probabilities = self.predict_proba(X)  # first: it says so when the estimator is not fitted
+        return most_probable(self.classes_, probabilities, self._single_output)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -135,6 +133,13 @@ class ToneBlameClassifier(ClassifierMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         tags.classifier_tags.multi_label = False
         return tags
+
+
+def most_probable(classes, probabilities, single_output: bool) -> np.ndarray:
+    """The most probable label per row: one column, or one per head (the multi-output convention)."""
+    if single_output:
+        return classes[np.argmax(probabilities, axis=1)]
+    return np.column_stack([labels[np.argmax(p, axis=1)] for labels, p in zip(classes, probabilities)])
 
 
 def _iterations(head) -> list[int]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.errors import UsageError
+from analyzer.model.encoder import token_arrays
 
 BASE_ENCODERS = {
     # name -> (package that carries the weights offline, folder inside it, licence, source)
@@ -128,7 +129,7 @@ def fine_tune(encoder_name: str, tokenizer, texts: list[str], cues: np.ndarray, 
         order = order_rng.permutation(len(texts))
         for start in range(0, len(texts), settings.batch_size):
             index = order[start:start + settings.batch_size]
-            ids, mask = encode(tokenizer, [texts[i] for i in index])
+            ids, mask = token_arrays(tokenizer, [texts[i] for i in index])
             tone_logits, blame_logits = network(torch.from_numpy(ids), torch.from_numpy(mask), cue_tensor[index])
             loss = tone_loss(tone_logits, tone_tensor[index]) + blame_loss(blame_logits, blame_tensor[index])
             optimizer.zero_grad()
@@ -137,14 +138,6 @@ def fine_tune(encoder_name: str, tokenizer, texts: list[str], cues: np.ndarray, 
             optimizer.step()
             schedule.step()
     return network.eval()
-
-
-def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids and attention mask, padded to the longest text of the batch."""
-    encodings = tokenizer.encode_batch(texts)
-    ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-    mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
-    return ids, mask
 
 
 def export_onnx(network, n_cues: int, *, weight_bits: int) -> bytes:

@@ -29,6 +29,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from analyzer.model.encoder import cpu_session, token_arrays, truncating_and_padding
+from analyzer.model.estimator import most_probable
+
 INPUT_BATCH = 64
 
 
@@ -205,28 +208,15 @@ class FineTunedToneClassifier(ClassifierMixin, BaseEstimator):
     def _tokenizer(self, tokenizer_class=None):
         if tokenizer_class is None:
             from tokenizers import Tokenizer as tokenizer_class
-        tokenizer = tokenizer_class.from_str(self.tokenizer_json_)
-        tokenizer.enable_truncation(max_length=self.max_tokens)
-        tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
-        return tokenizer
+        return truncating_and_padding(tokenizer_class.from_str(self.tokenizer_json_), self.max_tokens)
 
     def _runtime(self):
         """The onnxruntime session and tokenizer, made once per process (not saved with the model)."""
         runtime = self.__dict__.get("_runtime_cache")
         if runtime is None:
-            import onnxruntime
+            from analyzer.model.embeddings import configured_threads
 
-            from analyzer.model.encoder import default_threads
-            from analyzer.model.embeddings import _THREADS
-
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = _THREADS["threads"] or default_threads()
-            options.inter_op_num_threads = 1
-            options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-            options.log_severity_level = 3
-            session = onnxruntime.InferenceSession(self.onnx_model_.tobytes(), sess_options=options,
-                                                   providers=["CPUExecutionProvider"])
-            runtime = (session, self._tokenizer())
+            runtime = (cpu_session(self.onnx_model_.tobytes(), configured_threads()), self._tokenizer())
             self.__dict__["_runtime_cache"] = runtime
         return runtime
 
@@ -265,9 +255,7 @@ class FineTunedToneClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort([len(t) for t in texts], kind="stable")
         for start in range(0, len(texts), INPUT_BATCH):
             index = order[start:start + INPUT_BATCH]
-            encodings = tokenizer.encode_batch([texts[i] for i in index])
-            ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-            mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+            ids, mask = token_arrays(tokenizer, [texts[i] for i in index])
             tone_logits, blame_logits = session.run(None, {"input_ids": ids, "attention_mask": mask,
                                                            "cues": cues[index]})
             for row, i in enumerate(index):
@@ -287,10 +275,8 @@ class FineTunedToneClassifier(ClassifierMixin, BaseEstimator):
         return probabilities[0] if self._single_output else probabilities[:2]
 
     def predict(self, X):
-        probabilities = self.predict_proba(X)
-        if self._single_output:
-            return self.classes_[np.argmax(probabilities, axis=1)]
-        return np.column_stack([labels[np.argmax(p, axis=1)] for labels, p in zip(self.classes_, probabilities)])
+        probabilities = self.predict_proba(X)  # first: it says so when the estimator is not fitted
+        return most_probable(self.classes_, probabilities, self._single_output)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
