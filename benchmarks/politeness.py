@@ -15,7 +15,13 @@ tests on all of the other. Two pipelines run under the same protocol:
   each training set (about 10 minutes on 2 cores);
 - with ``--embeddings``, also ``project +
   embeddings``: the same with the all-MiniLM-L6-v2 sentence embeddings that
-  ``models/tone-v1`` uses (about 12 more minutes).
+  ``models/tone-v1`` uses (about 12 more minutes);
+- with ``--tone-model DIR`` (for example ``models/tone-v2``), also ``tone model
+  reading``: a shipped tone model scores every request once, and a logistic
+  regression over its seven probabilities (tone and blame) is trained under the
+  same protocol. The tone model never saw the corpus, so this measures how far its
+  reading of stance transfers to politeness; refitting a fine-tuned network per
+  fold would take hours on 2 cores.
 
 ``--json`` prints one JSON object: ``{"wiki": .., "se": .., "wiki_to_se": ..,
 "se_to_wiki": ..}`` for the project pipeline (fractions; with ``--embeddings``
@@ -81,6 +87,26 @@ def project_pipeline(embedding_model=None):
                         cv=StratifiedKFold(3, shuffle=True, random_state=0))
 
 
+def tone_model_probabilities(folder: str, texts: list[str]) -> pd.DataFrame:
+    """The seven probabilities a shipped tone model gives each text (read whole, as one unit)."""
+    from analyzer.model.training import load_model
+
+    model = load_model(folder)
+    rows = [{**{f"tone_{k}": v for k, v in p.tone_proba.items()}, **{f"blame_{k}": v for k, v in p.blame_proba.items()}}
+            for p in model.predict_texts(texts)]
+    return pd.DataFrame(rows)
+
+
+def reading_pipeline():
+    """A logistic head over a tone model's probabilities, C chosen by 3-fold CV inside each training set."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    return GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+                        {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]},
+                        cv=StratifiedKFold(3, shuffle=True, random_state=0))
+
+
 def in_domain(make, X: pd.DataFrame, y: np.ndarray, folds: int) -> float:
     scores = []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
@@ -127,7 +153,9 @@ def main() -> None:
     parser.add_argument("--investigate-se", action="store_true",
                         help="only print the bag-of-words Stack Exchange accuracy under other labelings of the data")
     parser.add_argument("--embeddings", action="store_true",
-                        help="also run the pipeline with sentence embeddings (the default model's features)")
+                        help="also run the pipeline with sentence embeddings (tone-v1's features)")
+    parser.add_argument("--tone-model", metavar="DIR",
+                        help="also train a logistic head over this shipped tone model's probabilities")
     args = parser.parse_args()
     folder = Path(args.data)
     missing = [name for name in FILES.values() if not (folder / name).exists()]
@@ -144,15 +172,23 @@ def main() -> None:
     results = {"project": evaluate(project_pipeline, data, args.folds), "bow": evaluate(bow_pipeline, data, args.folds)}
     if args.embeddings:
         results["embeddings"] = evaluate(partial(project_pipeline, DEFAULT_ENCODER), data, args.folds)
+    if args.tone_model:
+        readings = {key: (tone_model_probabilities(args.tone_model, frame["text"].tolist()), y)
+                    for key, (frame, y) in data.items()}
+        results["reading"] = evaluate(reading_pipeline, readings, args.folds)
     if args.json:
         main_row = results["embeddings"] if args.embeddings else results["project"]
         extra = {"light": results["project"]} if args.embeddings else {}
+        if args.tone_model:
+            extra["tone_model_reading"] = results["reading"]
         print(json.dumps({**main_row, **extra, "bow": results["bow"],
                           "n": {k: int(len(v[1])) for k, v in data.items()}}, sort_keys=True))
         return
     rows = {"project pipeline (this tool)": results["project"]}
     if args.embeddings:
         rows["project pipeline + embeddings"] = results["embeddings"]
+    if args.tone_model:
+        rows[f"tone model reading ({Path(args.tone_model).name})"] = results["reading"]
     rows = {**rows, "bag of words SVM (reproduced here)": results["bow"], **PUBLISHED}
     print(f"Stanford Politeness, top vs bottom quartile; in-domain {args.folds}-fold CV "
           f"(n: wiki {len(data['wiki'][1])}, se {len(data['se'][1])})")

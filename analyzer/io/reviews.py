@@ -1,10 +1,10 @@
-"""Reviewers' verdicts on flags: an append-only Parquet log beside the run datasets.
+"""Reviewers' verdicts on flags, and the CSV files reviewers send back.
 
-Each ``analyzer review record`` or ``import`` writes one new file,
-``OUT/reviews/review_date=YYYY-MM-DD/<time>-<id>.parquet``, under a temporary name
-first and renamed into place, so a verdict is never half-written and never
-overwrites another; runs do not touch this folder. The latest verdict on a flag
-wins; earlier ones stay as its history.
+The verdicts live in the SQLite store beside the outputs
+(``analyzer.io.verdict_store``): the CLI, the review web app and a Label Studio
+import all write there, one transaction per decision, and the ``reviews``
+Parquet dataset is a snapshot of it. The latest verdict on a flag wins; earlier
+ones stay as its history.
 
 ``read_csv_records`` reads the CSV a reviewer sends back: whatever a spreadsheet
 saved it as (UTF-8 with or without a BOM, UTF-16, Windows-1252; comma, semicolon
@@ -16,44 +16,35 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
-import uuid
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from analyzer.errors import UsageError
-from analyzer.io.datasets import to_table
 from analyzer.io.schemas import REVIEWS
+from analyzer.io.verdict_store import SNAPSHOT_FOLDER, STORE_FILE, VerdictStore
 
-REVIEWS_FOLDER = "reviews"
 MAX_CSV_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 ENCODING_NAMES = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
 
-def append_reviews(out: Path, rows: list[dict], now: datetime) -> Path:
-    table = to_table(rows, REVIEWS, "reviews")
-    folder = out / REVIEWS_FOLDER / f"review_date={now.date().isoformat()}"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{now:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}.parquet"
-    temporary = folder / f".{name}.tmp"
-    pq.write_table(table, temporary, compression="zstd")
-    os.replace(temporary, folder / name)
-    return folder / name
+def append_reviews(out: Path, rows: list[dict]) -> None:
+    """Store flag verdicts (``REVIEWS`` columns) in one transaction."""
+    VerdictStore(out).add_flag_verdicts(rows)
+
+
+def has_verdicts(out: Path) -> bool:
+    """Whether any verdict was ever stored (without creating a store in a folder that has none)."""
+    return (out / STORE_FILE).exists() or any((out / SNAPSHOT_FOLDER).glob("review_date=*/*.parquet"))
 
 
 def read_reviews(out: Path) -> pd.DataFrame:
     """Every verdict ever recorded, oldest first (empty frame with the schema's columns when there is none)."""
-    folder = out / REVIEWS_FOLDER
-    files = sorted(folder.rglob("*.parquet")) if folder.exists() else []
-    if not files:
+    if not has_verdicts(out):
         return pd.DataFrame(columns=REVIEWS.names)
-    reviews = pd.concat([pq.read_table(path).to_pandas() for path in files], ignore_index=True)
-    return reviews.sort_values("reviewed_at", kind="stable")
+    return VerdictStore(out).flag_verdicts()
 
 
 def latest_verdicts(out: Path) -> pd.DataFrame:
