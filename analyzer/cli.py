@@ -256,6 +256,7 @@ def review_group():
         analyzer review queue --out out --department collections --csv queue.csv
         analyzer review record 3f2a9c... --out out --verdict confirmed --reviewer "A. Jones"
         analyzer review import queue.csv --out out --reviewer "A. Jones"
+        analyzer review serve --out out
     """
 
 
@@ -314,6 +315,26 @@ def _recorded(result, out: str) -> str:
     if result.skipped:
         parts.append(f"{result.skipped} row(s) without a verdict skipped")
     return "; ".join(parts)
+
+
+@review_group.command("serve", context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but localhost exposes message text to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free port).")
+def review_serve_command(out, host, port):
+    """Open the review web app: the queue of flagged messages, each message with its flags highlighted,
+    verdicts and label corrections (stored in OUT/reviews.sqlite). Stop it with Ctrl-C.
+
+    \b
+    Example:
+        analyzer review serve --out out
+    """
+    from analyzer.web.server import is_local, serve
+
+    if not is_local(host):
+        _warn(f"listening on {host}: anyone who can reach it can read the messages and record verdicts")
+    _call(serve, out, host=host, port=port, on_ready=lambda url: click.echo(f"review app on {url} (Ctrl-C to stop)"))
 
 
 @review_group.command("record", context_settings=CONTEXT)

@@ -20,9 +20,15 @@ import pyarrow.compute as pc
 from analyzer import __version__
 from analyzer.engine.safe_text import neutralize_cell, unneutralize_cell
 from analyzer.errors import UsageError
-from analyzer.io.reviews import append_reviews, latest_verdicts, latest_verdicts_by_reviewer, read_csv_records
-from analyzer.io.schemas import VERDICTS
+from analyzer.io.reviews import (
+    append_reviews,
+    latest_verdicts,
+    latest_verdicts_by_reviewer,
+    read_csv_records,
+)
+from analyzer.io.schemas import BLAMES, TONES, VERDICTS
 from analyzer.io.store import OutputStore
+from analyzer.io.verdict_store import VerdictStore
 from analyzer.scoring.flag_rules import SEVERITIES
 
 CONTEXT_CHARS = 60
@@ -40,7 +46,7 @@ class Recorded(NamedTuple):
     skipped: int = 0  # CSV rows with an empty verdict (not decided yet)
 
 
-def _published_flags(out: Path) -> pd.DataFrame:
+def published_flags(out: Path) -> pd.DataFrame:
     flags = OutputStore(out).read("flags").to_pandas()
     flags["run_date"] = flags["run_date"].astype(str)
     # a flag re-published on a later date (its file changed) keeps only its latest version
@@ -81,7 +87,7 @@ def review_queue(out: str | Path, *, run_date: str | None = None, departments: t
     out = Path(out)
     if min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}; got {min_severity!r}")
-    flags = _published_flags(out)
+    flags = published_flags(out)
     if run_date:
         flags = flags[flags["run_date"] == run_date]
     if departments:
@@ -161,7 +167,7 @@ def _append(out: Path, entries: list[dict], now: datetime | None, where: str = "
                for e in entries]
     if not entries:
         return Recorded(0, 0)
-    flags = _published_flags(out).set_index("flag_id")
+    flags = published_flags(out).set_index("flag_id")
     for entry in entries:
         _check(entry, flags, out, _at(entry, where))
     fresh = _changed(out, entries, where)
@@ -170,7 +176,7 @@ def _append(out: Path, entries: list[dict], now: datetime | None, where: str = "
         rows = [{"flag_id": e["flag_id"], "interaction_id": flags.loc[e["flag_id"], "interaction_id"],
                  "rule": flags.loc[e["flag_id"], "rule"], "verdict": e["verdict"], "reviewer": e["reviewer"],
                  "note": e["note"], "reviewed_at": now, "analyzer_version": __version__} for e in fresh]
-        append_reviews(out, rows, now)
+        append_reviews(out, rows)
     return Recorded(len(fresh), len(entries) - len(fresh))
 
 
@@ -215,3 +221,38 @@ def _changed(out: Path, entries: list[dict], where: str) -> list[dict]:
         if stored.get(key) != decision:
             fresh.append(entry)
     return fresh
+
+
+def record_labels(out: str | Path, corrections: list[dict], reviewer: str, note: str | None = None,
+                  now: datetime | None = None) -> int:
+    """Store a reviewer's tone and blame for company-side sentences (``interaction_id``,
+    ``sentence_index``, ``tone``, ``blame`` each); the sentence's text, turn, model labels,
+    department and model version come from the published ``sentences`` dataset, so the label
+    keeps the words it was given for. Everything is checked before anything is written."""
+    out, reviewer, note = Path(out), (reviewer or "").strip(), (note or "").strip() or None
+    if not reviewer:
+        raise UsageError("a label needs a reviewer name")
+    if len(reviewer) > MAX_CHARS["reviewer"] or len(note or "") > MAX_CHARS["note"]:
+        raise UsageError(f"reviewer or note too long; at most {MAX_CHARS['reviewer']} and {MAX_CHARS['note']} characters")
+    ids = sorted({str(c["interaction_id"]) for c in corrections})
+    sentences = OutputStore(out).read("sentences", filter=pc.field("interaction_id").isin(ids)).to_pandas()
+    sentences = sentences.sort_values("run_date", kind="stable").drop_duplicates(
+        ["interaction_id", "sentence_index"], keep="last").set_index(["interaction_id", "sentence_index"])
+    now = now or datetime.now(timezone.utc)
+    rows = []
+    for correction in corrections:
+        key = (str(correction["interaction_id"]), int(correction["sentence_index"]))
+        if key not in sentences.index:
+            raise UsageError(f"no sentence {key[1]} in message {key[0]!r} under {out}")
+        if correction["tone"] not in TONES or correction["blame"] not in BLAMES:
+            raise UsageError(f"tone must be one of {', '.join(TONES)} and blame one of {', '.join(BLAMES)}; "
+                             f"got {correction['tone']!r} and {correction['blame']!r}")
+        sentence = sentences.loc[key]
+        rows.append({"interaction_id": key[0], "sentence_index": key[1], "turn_index": int(sentence["turn_index"]),
+                     "text": sentence["text"], "tone": correction["tone"], "blame": correction["blame"],
+                     "model_tone": sentence["tone"], "model_blame": sentence["blame"],
+                     "department": sentence["department"], "channel": sentence["channel"],
+                     "model_version": sentence["model_version"], "reviewer": reviewer, "note": note,
+                     "corrected_at": now, "analyzer_version": __version__})
+    VerdictStore(out).add_label_corrections(rows)
+    return len(rows)
