@@ -6,11 +6,11 @@ import re
 import shutil
 
 import pytest
+from conftest import SAMPLES
 
 from analyzer import run
 from analyzer.io.verdict_store import VerdictStore
 from analyzer.web.app import create_app
-from conftest import SAMPLES
 
 FILES = ("agency/demand-letter-2.txt", "collections/email-you-failed-to-pay.eml",
          "support/email-refund-double-charge.eml")
@@ -71,7 +71,7 @@ def test_the_queue_shows_one_row_per_flagged_message_most_severe_first(client, o
 
 def test_the_queue_filters_by_department(client):
     page = get(client, "/?department=agency").text
-    rows = re.findall(r"<tr data-interaction=.*?</tr>", page, flags=re.S)
+    rows = re.findall(r"<tr data-interaction=.*?</tr>", page, flags=re.DOTALL)
     assert rows and all("agency" in row for row in rows)
 
 

@@ -19,7 +19,13 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from analyzer import __version__
 from analyzer.engine.review import record_labels, record_verdicts
-from analyzer.engine.review_messages import VERDICT_STATES, QueueFilter, message_detail, message_queue, queue_choices
+from analyzer.engine.review_messages import (
+    VERDICT_STATES,
+    QueueFilter,
+    message_detail,
+    message_queue,
+    queue_choices,
+)
 from analyzer.errors import UsageError
 from analyzer.io.schemas import BLAMES, TONES, VERDICTS
 from analyzer.scoring.flag_rules import SEVERITIES

@@ -10,6 +10,7 @@ template escapes every piece.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def pieces(text: str, marks: list[Mark]) -> list[Piece]:
     marks = [m for m in marks if m.start < m.end]
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     result = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         covering = [m for m in marks if m.start <= start and end <= m.end]
         result.append(Piece(text[start:end], _unique(m.label for m in covering),
                             _unique(m.label for m in covering if m.end == end)))
