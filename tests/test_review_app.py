@@ -6,28 +6,15 @@ import re
 import shutil
 
 import pytest
-from conftest import SAMPLES
+from review_fixtures import scored_drop
 
-from analyzer import run
 from analyzer.io.verdict_store import VerdictStore
 from analyzer.web.app import create_app
-
-FILES = ("agency/demand-letter-2.txt", "collections/email-you-failed-to-pay.eml",
-         "support/email-refund-double-charge.eml")
-SCRIPT_LETTER = ("Dear Ms Marin,\n\nYou have kept the clothes without paying for them "
-                 '<script>alert("x")</script> and that is theft. <b>Pay today</b> or we will take further action.\n\n'
-                 "Collections Team\n")
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
-    root = tmp_path_factory.mktemp("review-app")
-    for relative in FILES:
-        (root / "drop" / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLES / relative, root / "drop" / relative)
-    (root / "drop" / "collections" / "letter-script.txt").write_text(SCRIPT_LETTER)
-    run([root / "drop"], root / "base", SAMPLES / "analyzer.toml", run_date="2026-04-01")
-    return root / "base"
+    return scored_drop(tmp_path_factory.mktemp("review-app"))
 
 
 @pytest.fixture
