@@ -88,13 +88,30 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         else:
             click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    result.summary.alerts = _target_alerts(out, config_path, log_format)
     if as_json:
         click.echo(json.dumps(result.summary.to_dict(), sort_keys=True, default=str))
     elif not quiet and log_format == "text":
         click.echo(render(result.summary))
     elif result.summary.errors and log_format == "text":
         click.echo(f"{result.summary.errors} input error(s); see {out}/errors", err=True)
+    if quiet and log_format == "text" and not as_json:
+        for alert in result.summary.alerts:  # under cron: on stderr, so the wrapper mails them
+            click.echo(f"target alert: {alert['message']}", err=True)
     sys.exit(result.exit_code)
+
+
+def _target_alerts(out: str, config_path: str | None, log_format: str) -> list[dict]:
+    """Departments missing a [targets] target on everything published; one ``target_alert`` log event each."""
+    from analyzer.config import load_config
+    from analyzer.engine.progress import JsonReporter
+    from analyzer.engine.report import department_alerts
+
+    alerts = _call(department_alerts, out, load_config(config_path))
+    if log_format == "json":
+        for alert in alerts:
+            JsonReporter().event("target_alert", level="warning", **alert)
+    return alerts
 
 
 @cli.command("tag", context_settings=CONTEXT)

@@ -142,6 +142,9 @@ def department_alerts(out: str | Path, config: Config) -> list[dict]:
     """Target alerts on everything published under ``out`` (for the nightly run's summary)."""
     if not config.targets.configured or not (Path(out) / "interactions").exists():
         return []
-    interactions = scored_interactions(out)
+    try:
+        interactions = scored_interactions(out)
+    except UsageError:
+        return []  # nothing published yet (every file failed): nothing to judge
     return target_alerts(interactions[interactions["direction"] != "internal"], config.targets,
                          config.report.min_scored)

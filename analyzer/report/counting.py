@@ -25,5 +25,6 @@ def latest_versions(frame: pd.DataFrame, current_run_dates: Mapping[str, str]) -
         return frame
     run_dates = frame["run_date"].astype(str)
     latest_seen = run_dates.groupby(frame["source_path"]).transform("max")
-    current = frame["source_path"].map(dict(current_run_dates)).fillna(latest_seen)
+    named = frame["source_path"].map(dict(current_run_dates)).astype(object)
+    current = named.where(named.notna(), latest_seen)
     return frame[run_dates == current.astype(str)]

@@ -18,10 +18,9 @@ def highlight(text: str, sentence_start: int, spans) -> Markup:
         start, end = max(start, cursor), min(end, len(text))
         if start >= end:
             continue  # overlaps a span already marked, or lies outside the sentence
-        label_name = escape(label)
         pieces.append(escape(text[cursor:start]))
-        pieces.append(Markup('<mark class="span-{0}" title="{0}">{1}</mark>').format(
-            label_name.lower(), escape(text[start:end])))
+        pieces.append(Markup('<mark class="span-{}" title="{}">{}</mark>').format(
+            label.lower(), label, text[start:end]))  # format() escapes every argument
         cursor = end
     pieces.append(escape(text[cursor:]))
     return Markup("").join(pieces)
