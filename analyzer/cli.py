@@ -88,13 +88,30 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         else:
             click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    result.summary.alerts = _target_alerts(out, config_path, log_format)
     if as_json:
         click.echo(json.dumps(result.summary.to_dict(), sort_keys=True, default=str))
     elif not quiet and log_format == "text":
         click.echo(render(result.summary))
     elif result.summary.errors and log_format == "text":
         click.echo(f"{result.summary.errors} input error(s); see {out}/errors", err=True)
+    if quiet and log_format == "text" and not as_json:
+        for alert in result.summary.alerts:  # under cron: on stderr, so the wrapper mails them
+            click.echo(f"target alert: {alert['message']}", err=True)
     sys.exit(result.exit_code)
+
+
+def _target_alerts(out: str, config_path: str | None, log_format: str) -> list[dict]:
+    """Departments missing a [targets] target on everything published; one ``target_alert`` log event each."""
+    from analyzer.config import load_config
+    from analyzer.engine.progress import JsonReporter
+    from analyzer.engine.report import department_alerts
+
+    alerts = _call(department_alerts, out, load_config(config_path))
+    if log_format == "json":
+        for alert in alerts:
+            JsonReporter().event("target_alert", level="warning", **alert)
+    return alerts
 
 
 @cli.command("tag", context_settings=CONTEXT)
@@ -210,33 +227,65 @@ def evaluate_command(model_dir, label_files, split, spacy_model, as_json):
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
 @click.option("--since", help="First run date to include (YYYY-MM-DD).")
 @click.option("--until", help="Last run date to include (YYYY-MM-DD).")
-@click.option("--weekly", is_flag=True, help="Show each department's mean score per ISO week instead.")
+@click.option("--weekly", is_flag=True, help="Show each department's mean score and 95% interval per ISO week instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per row.")
-def report_command(out, since, until, weekly, as_json):
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the self-contained HTML report (charts, trend, rates, examples, alerts) to this file.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the department table to this CSV file (UTF-8 with BOM, for spreadsheets).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="TOML config with [targets] and [report] (partners, min_scored) for --html and --csv.")
+def report_command(out, since, until, weekly, as_json, html_path, csv_path, config_path):
     """Compare departments over a span of run dates (all published partitions by default).
+
+    Each source message counts once, at its latest version (docs/report.md).
 
     \b
     Example:
         analyzer report --out out --since 2026-11-01 --until 2026-11-30
         analyzer report --out out --weekly
+        analyzer report --out out --html report.html --csv departments.csv --config analyzer.toml
     """
-    from analyzer.engine.report import department_report, weekly_trend
+    from analyzer.engine.report import (
+        department_report,
+        report_document,
+        weekly_stats,
+        window_label,
+        write_department_csv,
+        write_html_report,
+    )
     from analyzer.engine.rows import records
     from analyzer.engine.summary import render_departments
 
-    if weekly:
-        table = _call(weekly_trend, out, since, until)
-        if as_json:
-            for (stat, week), column in table.items():
-                for department, value in column.dropna().items():
-                    click.echo(json.dumps({"department": department, "week": week, stat: value}))
+    if weekly and (html_path or csv_path):
+        _usage_error("--weekly prints the trend; the HTML report already holds it: leave out --weekly")
+    if html_path or csv_path:
+        from analyzer.config import load_config
+
+        config = _call(load_config, config_path)
+        if html_path:
+            document = _call(write_html_report, html_path, out, since, until, config)
+            click.echo(f"report written to {html_path}")
         else:
-            means, counts = table["mean"], table["count"]
-            click.echo(f"{'department':<14}" + "".join(f"{week:>14}" for week in means.columns))
-            for department in means.index:
-                cells = [f"{means.loc[department, w]:.1f} (n={int(counts.loc[department, w])})"
-                         if counts.loc[department, w] == counts.loc[department, w] else "-" for w in means.columns]
-                click.echo(f"{department:<14}" + "".join(f"{c:>14}" for c in cells))
+            document = _call(report_document, out, since, until, config)
+        if csv_path:
+            _call(write_department_csv, csv_path, document)
+            click.echo(f"department table written to {csv_path}")
+        return
+    if weekly:
+        stats = _call(weekly_stats, out, since, until)
+        if as_json:
+            for row in records(stats):
+                click.echo(json.dumps({"department": row["department"], "week": row["period"],
+                                       "n_scored": row["n_scored"], "mean": row["mean"],
+                                       "ci_low": row["ci_low"], "ci_high": row["ci_high"]}))
+        else:
+            click.echo("mean empathy per ISO week of the run, [95% bootstrap interval], n scored")
+            for department, group in stats.groupby("department", sort=True):
+                click.echo(department)
+                for row in group.itertuples():
+                    click.echo(f"  {row.period}  {row.mean:5.1f}  [{row.ci_low:5.1f}-{row.ci_high:5.1f}]  "
+                               f"n={row.n_scored}")
         return
     table = _call(department_report, out, since, until)
     rows = records(table)
@@ -244,7 +293,7 @@ def report_command(out, since, until, weekly, as_json):
         for row in rows:
             click.echo(json.dumps(row))
     else:
-        click.echo("\n".join(render_departments(rows, title=f"{since or 'first run'} to {until or 'last run'}")))
+        click.echo("\n".join(render_departments(rows, title=window_label(since, until))))
 
 
 @cli.group("review", context_settings=CONTEXT)

@@ -60,6 +60,37 @@ class Limits:
     header_kb: float = 1024.0  # the header block of one email
 
 
+PERIODS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a department should reach: checked on the latest period against the one before it.
+
+    ``min_empathy`` maps a department to the lowest acceptable mean empathy score;
+    ``max_gap`` is how far a department may fall below ``max_gap_to``'s mean;
+    ``max_drop`` is how many points a department's mean may fall since the previous period.
+    """
+
+    min_empathy: dict[str, float] = field(default_factory=dict)
+    max_gap_to: str | None = None
+    max_gap: float | None = None
+    max_drop: float | None = None
+    period: str = "week"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.min_empathy) or self.max_gap is not None or self.max_drop is not None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """How ``analyzer report`` presents departments."""
+
+    partners: tuple[str, ...] = ()  # departments that are outsourced partners acting for the company
+    min_scored: int = 10  # fewer scored messages: a visible small-sample caveat, and no target alert
+
+
 LIMIT_KEYS = {"docx_uncompressed_mb": float, "docx_elements": int, "pdf_pages": int, "extracted_chars": int,
               "record_mb": float, "json_depth": int, "header_kb": float}
 
@@ -81,6 +112,8 @@ class Config:
     min_company_words: int = 8  # fewer company-side words than this: the interaction is not scored
     mask_card_numbers: bool = True
     flag_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # [flags.<rule>] overrides, checked in scoring
+    targets: Targets = field(default_factory=Targets)
+    report: ReportSettings = field(default_factory=ReportSettings)
     source: str | None = None
     digest: str = ""
 
@@ -104,7 +137,11 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "scoring": {"min_company_words": int},
     "privacy": {"mask_card_numbers": bool},
     "flags": {},  # one table per rule: validated by analyzer.scoring.flag_rules
+    "targets": {"min_empathy": dict, "max_gap_to": str, "max_gap": (int, float), "max_drop": (int, float),
+                "period": str},
+    "report": {"partners": list, "min_scored": int},
 }
+_NOT_SCORING = ("targets", "report")
 TABULAR_FIELDS = ("text", "id", "department", "channel", "direction", "sent_at", "subject",
                   "sender", "role", "speaker", "conversation_id")
 
@@ -163,8 +200,11 @@ def config_from_dict(raw: dict[str, Any], *, source: str | None = None) -> Confi
         min_company_words=_min_company_words(raw.get("scoring", {}), where),
         mask_card_numbers=raw.get("privacy", {}).get("mask_card_numbers", True),
         flag_rules=_flag_tables(raw.get("flags", {}), where),
+        targets=_targets(raw.get("targets", {}), where),
+        report=_report_settings(raw.get("report", {}), where),
         source=source,
-        digest=_digest(raw),
+        # targets and report settings decide no score: changing them must not re-score every file
+        digest=_digest({k: v for k, v in raw.items() if k not in _NOT_SCORING}),
     )
 
 
@@ -179,7 +219,9 @@ def _check_keys(raw: dict[str, Any], where: str) -> None:
         for key, value in body.items():
             expected = _SCHEMA[section].get(key)
             if expected is None:
-                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; allowed: {', '.join(_SCHEMA[section])}")
+                hint = "; a department's minimum score goes in [targets.min_empathy]" if section == "targets" else ""
+                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; allowed: "
+                                  f"{', '.join(_SCHEMA[section])}{hint}")
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
                 raise ConfigError(f"{where}: [{section}] {key} must be a {names}, got {value!r}")
@@ -205,6 +247,43 @@ def _flag_tables(flags: dict[str, Any], where: str) -> dict[str, dict[str, Any]]
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: [flags] {name} must be a table, written [flags.{name}]")
     return flags
+
+
+def _score_points(value, name: str, where: str, *, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"{where}: [targets] {name} must be a number from {low:g} to {high:g} points, got {value!r}")
+    return float(value)
+
+
+def _targets(section: dict, where: str) -> Targets:
+    minimums = {}
+    for department, value in section.get("min_empathy", {}).items():
+        name = normalize_department(department)
+        if not name:
+            raise ConfigError(f"{where}: [targets.min_empathy] needs department names as keys, got {department!r}")
+        minimums[name] = _score_points(value, f"min_empathy.{department}", where, low=0, high=100)
+    reference = normalize_department(section["max_gap_to"]) if "max_gap_to" in section else None
+    if ("max_gap" in section) != bool(reference):
+        raise ConfigError(f"{where}: [targets] max_gap and max_gap_to go together: the largest gap (points) "
+                          "and the department it is measured to")
+    period = section.get("period", Targets.period)
+    if period not in PERIODS:
+        raise ConfigError(f"{where}: [targets] period must be one of {', '.join(PERIODS)}; got {period!r}")
+    return Targets(
+        min_empathy=minimums,
+        max_gap_to=reference,
+        max_gap=_score_points(section["max_gap"], "max_gap", where, low=0, high=100) if "max_gap" in section else None,
+        max_drop=_score_points(section["max_drop"], "max_drop", where, low=0, high=100)
+        if "max_drop" in section else None,
+        period=period)
+
+
+def _report_settings(section: dict, where: str) -> ReportSettings:
+    min_scored = section.get("min_scored", ReportSettings.min_scored)
+    if min_scored < 1:
+        raise ConfigError(f"{where}: [report] min_scored must be at least 1, got {min_scored!r}")
+    partners = _strings(section, "partners", where, ())
+    return ReportSettings(partners=tuple(normalize_department(p) for p in partners), min_scored=min_scored)
 
 
 def _strings(section: dict, key: str, where: str, default) -> tuple[str, ...]:

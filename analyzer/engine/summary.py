@@ -38,6 +38,7 @@ class RunSummary:
     by_format: Counter = field(default_factory=Counter)
     errors_by_kind: Counter = field(default_factory=Counter)
     error_examples: list[tuple[str, str, str]] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)  # departments missing a [targets] target (analyzer.report.alerts)
 
     @property
     def errors(self) -> int:
@@ -89,6 +90,7 @@ class RunSummary:
             "errors_by_kind": dict(self.errors_by_kind), "by_direction": dict(self.by_direction),
             "by_department_channel": [{"department": d, "channel": c, "interactions": n}
                                       for (d, c), n in sorted(self.by_department_channel.items())],
+            "alerts": self.alerts,
             "exit_code": self.exit_code,
         }
 
@@ -97,11 +99,12 @@ def render(summary: RunSummary) -> str:
     """Plain text, one screen: totals, a department x channel table, errors by kind."""
     if not summary.published and summary.files_seen == 0:
         return (f"no input files found ({summary.files_skipped} skipped by [input] exclude); "
-                f"nothing published to {summary.out}")
+                f"nothing published to {summary.out}") + _alert_lines(summary.alerts)
     if not summary.published:
         return (f"nothing to score: {summary.files_unchanged} of {summary.files_seen} file(s) unchanged since "
                 f"they were scored ({summary.files_skipped} skipped by [input] exclude); "
-                f"{summary.out} is up to date (use --full-refresh to score everything again)")
+                f"{summary.out} is up to date (use --full-refresh to score everything again)"
+                + _alert_lines(summary.alerts))
     lines = [f"run {summary.run_id} ({summary.run_date}) -> {summary.out}",
              f"files: {summary.files_scored} scored, {summary.files_unchanged} unchanged, "
              f"{summary.files_skipped} skipped by [input] exclude, {summary.files_failed} with errors",
@@ -129,7 +132,16 @@ def render(summary: RunSummary) -> str:
             lines.append(f"  ... and {summary.errors - len(summary.error_examples)} more")
     else:
         lines.append("\nerrors: none")
-    return "\n".join(lines)
+    return "\n".join(lines) + _alert_lines(summary.alerts)
+
+
+def _alert_lines(alerts: list[dict]) -> str:
+    """The [targets] alerts, one line each (department names come from the data: made terminal-safe)."""
+    from analyzer.engine.safe_text import terminal_safe
+
+    if not alerts:
+        return ""
+    return "\n\ntarget alerts:\n" + "\n".join(f"  ALERT {terminal_safe(alert['message'])}" for alert in alerts)
 
 
 def _fmt(value, digits: int = 1) -> str:
