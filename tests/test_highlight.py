@@ -1,6 +1,6 @@
 """Cutting a turn's text into highlighted pieces."""
 
-from analyzer.web.highlight import Mark, pieces
+from analyzer.report.highlight import Mark, pieces
 
 
 def test_text_without_marks_is_one_plain_piece():

@@ -28,8 +28,8 @@ from analyzer.engine.review_messages import (
 )
 from analyzer.errors import UsageError
 from analyzer.io.schemas import BLAMES, TONES, VERDICTS
+from analyzer.report.highlight import Mark, pieces
 from analyzer.scoring.flag_rules import SEVERITIES
-from analyzer.web.highlight import Mark, pieces
 
 SECRET_FILE = "reviews.secret"
 REVIEWER_COOKIE = "reviewer"
