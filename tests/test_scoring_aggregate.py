@@ -71,3 +71,11 @@ def test_unscored_interactions_count_but_do_not_enter_the_mean():
     frame.loc[len(frame)] = {**frame.iloc[0].to_dict(), "applicable": False, "empathy_score": np.nan}
     support = _row(aggregate(frame), "support")
     assert (support["n_interactions"], support["n_scored"], support["empathy_mean"]) == (3, 2, 70.0)
+
+
+def test_internal_mail_is_left_out_of_the_customer_facing_rows():
+    customer = _interactions({"billing": [60.0, 70.0, 80.0]}).assign(direction="outbound")
+    internal = _interactions({"billing": [5.0, 5.0]}).assign(direction="internal", n_hostile=3)
+    table = aggregate(pd.concat([customer, internal], ignore_index=True))
+    billing = _row(table, "billing")
+    assert billing["n_interactions"] == 3 and billing["empathy_mean"] == 70.0 and billing["hostile_rate"] == 0.0

@@ -58,6 +58,12 @@ def test_inbound_message_is_not_applicable():
     assert not row["applicable"] and row["empathy_score"] is None and row["not_applicable_reason"] == "inbound"
 
 
+def test_internal_mail_keeps_its_score_but_is_not_applicable():
+    row = _score([sentence("m", LONG)], direction="internal")
+    assert not row["applicable"] and row["not_applicable_reason"] == "internal"
+    assert row["empathy_score"] is not None
+
+
 def test_too_little_company_text_is_not_applicable_rather_than_scored():
     row = _score([sentence("m", "Noted, thanks.")], min_words=8)
     assert not row["applicable"] and row["empathy_score"] is None and row["not_applicable_reason"] == "too_short"

@@ -25,7 +25,8 @@ from analyzer.scoring.empathy import count_words, interaction_scores, sentence_v
 from analyzer.scoring.flag_rules import FlagRule, build_rules
 from analyzer.scoring.flags import find_flags, flag_summary
 
-CUSTOMER_FACING = ("outbound", "unknown")
+# internal (staff-to-staff) mail is tagged and scored too, and kept out of the customer-facing comparison
+TAGGED_DIRECTIONS = ("outbound", "unknown", "internal")
 NLP_BATCH_SIZE = 64
 
 
@@ -65,7 +66,7 @@ class BatchRows:
 
 def _company_pieces(items: list[Interaction]) -> list[tuple[Interaction, int, int, str]]:
     """(interaction, turn index, offset, text) for every piece of every company turn to tag."""
-    return [(item, index, offset, piece) for item in items if item.direction in CUSTOMER_FACING
+    return [(item, index, offset, piece) for item in items if item.direction in TAGGED_DIRECTIONS
             for index, turn in enumerate(item.turns) if turn.role == "company" and turn.text.strip()
             for offset, piece in text_pieces(turn.text)]
 

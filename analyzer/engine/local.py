@@ -189,7 +189,7 @@ def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer:
         table = staging.kept_rows(dataset, entries)
         staging.write_partition(dataset, table)
         if dataset == "interactions":
-            interactions = table.select(["department", "channel", "applicable", "empathy_score", "flagged",
+            interactions = table.select(["department", "channel", "direction", "applicable", "empathy_score", "flagged",
                                          "n_sentences", "n_customer_blame", "n_company_blame", "n_hostile",
                                          "n_curt", "n_apologies", "n_threats"]).to_pandas()
     departments = aggregate(interactions)

@@ -97,12 +97,14 @@ def examples(customer_facing: pd.DataFrame, sentences: pd.DataFrame) -> dict[str
 
 
 def internal_table(internal: pd.DataFrame) -> list[dict]:
-    """Colleague-to-colleague mail per department: counted apart, scored only if the run scored it."""
+    """Colleague-to-colleague mail per department: scored like customer mail, counted apart from it."""
     rows = []
     for department, group in internal.groupby("department", sort=True):
-        scores = group.loc[group["applicable"], "empathy_score"]
+        scores = group["empathy_score"].dropna()
         rows.append({"department": department, "n_messages": len(group), "n_scored": len(scores),
-                     "empathy_mean": round(float(scores.mean()), 2) if len(scores) else None})
+                     "empathy_mean": round(float(scores.mean()), 2) if len(scores) else None,
+                     "n_hostile": int(group["n_hostile"].sum()), "n_curt": int(group["n_curt"].sum()),
+                     "n_flagged": int(group["flagged"].sum())})
     return rows
 
 
@@ -128,8 +130,8 @@ def _caveats(rows: list[dict], facts: dict, sentences: pd.DataFrame, config: Con
                        "are not strictly comparable.")
     if sentences.empty or not sentences["spans"].map(len).any():
         caveats.append("No rule spans in these sentences: the deflection, threat and apology rates are 0 by absence.")
-    caveats.append("Inbound (customer-written) and internal mail are not scored; empathy measures what the company "
-                   "side says to customers.")
+    caveats.append("Inbound (customer-written) mail is not scored; internal (staff-to-staff) mail is scored but "
+                   "shown only in its own section, so the department figures measure what customers are told.")
     return caveats
 
 

@@ -52,7 +52,7 @@ def highlight(text: str, sentence_start: int, spans) -> Markup:
     Span offsets in the ``sentences`` dataset are into the turn's text, like the
     sentence's own ``start``; they are shifted to the sentence here.
     """
-    marks = [Mark(s["start"] - sentence_start, s["end"] - sentence_start, s["label"]) for s in (spans or ())]
+    marks = [Mark(s["start"] - sentence_start, s["end"] - sentence_start, s["label"]) for s in (() if spans is None else spans)]
     html = []
     for piece in pieces(text, marks):
         if piece.labels:  # format() escapes every argument

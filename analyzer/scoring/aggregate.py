@@ -126,10 +126,13 @@ def _test_gaps(rows: list[dict], groups: list[pd.DataFrame], company: pd.DataFra
 def aggregate(interactions: pd.DataFrame) -> pd.DataFrame:
     """Rows for the company, each department and each channel (``level`` says which).
 
-    ``interactions`` needs: department, channel, applicable, empathy_score, flagged,
+    ``interactions`` needs: department, channel, applicable, empathy_score, flagged (and, when
+    present, direction: internal mail is left out),
     n_sentences, n_customer_blame, n_company_blame, n_hostile, n_curt, n_apologies, n_threats.
     """
     frame = interactions.reset_index(drop=True)
+    if "direction" in frame.columns:  # staff-to-staff mail is reported apart, never in the customer-facing rows
+        frame = frame[frame["direction"] != "internal"].reset_index(drop=True)
     rows = [_group_row("company", ALL, ALL, frame)]
     for level, column in (("department", "department"), ("channel", "channel")):
         level_rows, groups = [], []

@@ -81,7 +81,12 @@ def interaction_scores(interactions: pd.DataFrame, sentences: pd.DataFrame, min_
         [direction, "no_company_text", "sides_unknown", "too_short"], default="")
     result["applicable"] = reason == ""
     result["not_applicable_reason"] = [value or None for value in reason]
-    result["empathy_score"] = [score if ok else None for score, ok in zip(result["raw_score"], result["applicable"])]
+    # internal mail keeps its own score (how departments treat each other) but is not applicable:
+    # it never enters the customer-facing comparison
+    internal_scored = (direction == "internal") & (result["n_sentences"] > 0) & (
+        result["n_company_words"] >= min_company_words)
+    result["empathy_score"] = [score if ok or internal else None
+                               for score, ok, internal in zip(result["raw_score"], result["applicable"], internal_scored)]
     return result[SCORE_COLUMNS]
 
 
