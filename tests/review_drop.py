@@ -5,11 +5,11 @@ spreadsheet would run (``<script>``, ``=cmd|``) and an emoji (two UTF-16 units).
 """
 
 import shutil
+from pathlib import Path
 
-import pytest
+from conftest import SAMPLES
 
 from analyzer import run
-from conftest import SAMPLES
 
 FILES = ("agency/call-agency-0412.json", "collections/email-you-failed-to-pay.eml",
          "support/email-refund-double-charge.eml")
@@ -22,18 +22,23 @@ HOSTILE_EMAIL = ("From: Northwind Collections <collections@northwind.example>\n"
                  "Content-Type: text/plain; charset=\"utf-8\"\n\n" + HOSTILE_BODY)
 
 
-@pytest.fixture(scope="session")
-def review_drop(tmp_path_factory):
-    root = tmp_path_factory.mktemp("review-drop")
-    for relative in FILES:
-        (root / "drop" / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLES / relative, root / "drop" / relative)
-    (root / "drop" / "collections" / "email-hostile.eml").write_text(HOSTILE_EMAIL, encoding="utf-8")
-    run([root / "drop"], root / "base", SAMPLES / "analyzer.toml", run_date="2026-04-01")
-    return root / "base"
+_SCORED: list = []  # the scored drop, shared by every test module of the session
 
 
-@pytest.fixture
-def out(review_drop, tmp_path):
-    shutil.copytree(review_drop, tmp_path / "out")
+def scored_drop(tmp_path_factory) -> Path:
+    """The scored output folder of the drop, scored on first use."""
+    if not _SCORED:
+        root = tmp_path_factory.mktemp("review-drop")
+        for relative in FILES:
+            (root / "drop" / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(SAMPLES / relative, root / "drop" / relative)
+        (root / "drop" / "collections" / "email-hostile.eml").write_text(HOSTILE_EMAIL, encoding="utf-8")
+        run([root / "drop"], root / "base", SAMPLES / "analyzer.toml", run_date="2026-04-01")
+        _SCORED.append(root / "base")
+    return _SCORED[0]
+
+
+def output_copy(tmp_path: Path) -> Path:
+    """A copy of the scored output a test may write verdicts into."""
+    shutil.copytree(_SCORED[0], tmp_path / "out")
     return tmp_path / "out"

@@ -6,14 +6,23 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from review_drop import output_copy, scored_drop
 
 from analyzer.cli import cli
-from analyzer.engine.label_studio import import_label_studio, label_studio_tasks, write_label_studio
+from analyzer.engine.label_studio import (
+    import_label_studio,
+    label_studio_tasks,
+    write_label_studio,
+)
 from analyzer.engine.review import record_verdicts
 from analyzer.errors import UsageError
 from analyzer.io.verdict_store import VerdictStore
-from review_drop import out, review_drop  # noqa: F401  (fixtures)
 
+
+@pytest.fixture
+def out(tmp_path_factory, tmp_path):
+    scored_drop(tmp_path_factory)
+    return output_copy(tmp_path)
 
 def _hostile_task(tasks):
     return next(t for t in tasks if t["data"]["relative_path"] == "collections/email-hostile.eml")
