@@ -306,6 +306,9 @@ def review_group():
         analyzer review record 3f2a9c... --out out --verdict confirmed --reviewer "A. Jones"
         analyzer review import queue.csv --out out --reviewer "A. Jones"
         analyzer review serve --out out
+        analyzer review export --format label-studio --out out tasks.json
+        analyzer review import label-studio-export.json --out out
+        analyzer review export --out out review-labels.jsonl
     """
 
 
@@ -401,14 +404,94 @@ def review_record_command(flag_ids, out, verdict, reviewer, note):
 
 
 @review_group.command("import", context_settings=CONTEXT)
-@click.argument("csv_path", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("csv_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
-@click.option("--reviewer", help="Reviewer for rows whose reviewer column is empty.")
+@click.option("--reviewer", help="Reviewer for rows whose reviewer column is empty, and for Label Studio "
+                                 "annotations that name no annotator.")
 def review_import_command(csv_path, out, reviewer):
-    """Record the verdicts filled into a CSV exported with 'analyzer review queue --csv'."""
+    """Record the verdicts filled into a CSV exported with 'analyzer review queue --csv', or the verdicts
+    and sentence labels of a Label Studio JSON export (told apart by the file's content).
+
+    \b
+    Example:
+        analyzer review import queue.csv --out out --reviewer "A. Jones"
+        analyzer review import project-1-at-2026-12-02.json --out out
+    """
+    from analyzer.engine.label_studio import import_label_studio, looks_like_json
     from analyzer.engine.review import import_verdicts
 
-    click.echo(_recorded(_call(import_verdicts, out, csv_path, reviewer), out))
+    if not looks_like_json(csv_path):
+        click.echo(_recorded(_call(import_verdicts, out, csv_path, reviewer), out))
+        return
+    result = _call(import_label_studio, out, csv_path, reviewer)
+    parts = [_recorded(result.verdicts, out), f"{result.labels.new} label(s) recorded"]
+    if result.labels.unchanged:
+        parts.append(f"{result.labels.unchanged} label(s) already on record")
+    if result.skipped:
+        parts.append(f"{result.skipped} task(s) without an annotation skipped")
+    click.echo("; ".join(parts))
+
+
+@review_group.command("label", context_settings=CONTEXT)
+@click.argument("interaction_id")
+@click.argument("sentence_index", type=int)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--tone", required=True, help="empathetic, neutral, curt or hostile.")
+@click.option("--blame", required=True, help="customer, company or none.")
+@click.option("--reviewer", required=True, help="Who decided.")
+@click.option("--note", help="Why, for the record.")
+def review_label_command(interaction_id, sentence_index, out, tone, blame, reviewer, note):
+    """Correct the tone and blame of one company-side sentence (see the sentences dataset for its index).
+
+    \b
+    Example:
+        analyzer review label b0ba0964a4fc210dfbe71530 3 --out out --tone curt --blame customer --reviewer "A. Jones"
+    """
+    from analyzer.engine.review import record_labels
+
+    result = _call(record_labels, out, [{"interaction_id": interaction_id, "sentence_index": sentence_index,
+                                         "tone": tone, "blame": blame}], reviewer, note)
+    click.echo(f"{result.new} label(s) recorded under {out}/reviews.sqlite"
+               + (f"; {result.unchanged} already on record" if result.unchanged else ""))
+
+
+@review_group.command("export", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=str), help="The run output folder.")
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="label-studio (tasks JSON, plus FILE.xml, the labelling config), or csv, jsonl or parquet "
+                   "(a label file for 'analyzer train'). Default: from FILE's suffix (.json is label-studio).")
+def review_export_command(file, out, fmt):
+    """Export flagged messages for Label Studio, or the reviewers' labels and verdicts as a training label file.
+
+    The label file has the columns 'analyzer train --labels' and 'analyzer evaluate
+    --labels' read (text, tone, blame, department, channel, source, split); see
+    docs/review.md for how verdicts become labels.
+
+    \b
+    Example:
+        analyzer review export --format label-studio --out out tasks.json
+        analyzer review export --format jsonl --out out review-labels.jsonl
+        analyzer train --labels data/labels/written.csv --labels review-labels.jsonl --out my-model
+    """
+    if fmt == "label-studio" or (fmt is None and file.lower().endswith(".json")):
+        from analyzer.engine.label_studio import write_label_studio
+
+        tasks, flags, config = _call(write_label_studio, out, file)
+        click.echo(f"{tasks} task(s) with {flags} flag(s) written to {file}; labelling config: {config}")
+        return
+    from analyzer.engine.verdict_export import export_training_labels
+
+    result = _call(export_training_labels, out, file, fmt)
+    parts = [(f"{result.rows} labelled sentence(s) written to {file} ({result.corrections} from label corrections, "
+              f"{result.from_verdicts} from flag verdicts)")]
+    if result.no_trigger:
+        parts.append(f"{result.no_trigger} verdict(s) on rules without a model-probability trigger give no label")
+    if result.conflicts:
+        parts.append(f"{result.conflicts} sentence(s) left out: verdicts disagree on their label")
+    if result.unpublished:
+        parts.append(f"{result.unpublished} verdict sentence(s) no longer published")
+    click.echo("; ".join(parts))
 
 
 def _warn(message: str) -> None:

@@ -4,13 +4,15 @@
 words around each piece of evidence; ``write_queue_csv`` exports it for a
 spreadsheet; ``record_verdicts`` and ``import_verdicts`` append verdicts
 (``analyzer.io.reviews``), skipping any a reviewer has already given, so importing
-the same CSV twice stores nothing the second time. The CLI's ``analyzer review``
-is a thin layer over these.
+the same CSV twice stores nothing the second time. ``record_labels`` stores a
+reviewer's tone and blame for company-side sentences (label corrections), with
+the same rules. The CLI's ``analyzer review`` and the review web app are thin
+layers over these.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +24,7 @@ from analyzer.engine.safe_text import neutralize_cell, unneutralize_cell
 from analyzer.errors import UsageError
 from analyzer.io.reviews import (
     append_reviews,
+    has_verdicts,
     latest_verdicts,
     latest_verdicts_by_reviewer,
     read_csv_records,
@@ -163,25 +166,37 @@ def _cell(fields: list[str], position: int | None) -> str:
 
 
 def _append(out: Path, entries: list[dict], now: datetime | None, where: str = "") -> Recorded:
+    rows, result = verdict_rows(out, entries, now, where)
+    if rows:
+        append_reviews(out, rows)
+    return result
+
+
+def verdict_rows(out: Path, entries: list[dict], now: datetime | None, where: str = "") -> tuple[list[dict], Recorded]:
+    """The store rows for the entries that are not already on record, all checked; nothing is written.
+
+    An entry names flag_id, verdict, reviewer, note, and where it came from: a CSV
+    ``line`` or an ``at`` text such as "task 3" (for the error message).
+    """
     entries = [{**e, "reviewer": str(e["reviewer"] or "").strip(), "note": (e["note"] or "").strip() or None}
                for e in entries]
     if not entries:
-        return Recorded(0, 0)
+        return [], Recorded(0, 0)
     flags = published_flags(out).set_index("flag_id")
     for entry in entries:
         _check(entry, flags, out, _at(entry, where))
     fresh = _changed(out, entries, where)
-    if fresh:
-        now = now or datetime.now(timezone.utc)
-        rows = [{"flag_id": e["flag_id"], "interaction_id": flags.loc[e["flag_id"], "interaction_id"],
-                 "rule": flags.loc[e["flag_id"], "rule"], "verdict": e["verdict"], "reviewer": e["reviewer"],
-                 "note": e["note"], "reviewed_at": now, "analyzer_version": __version__} for e in fresh]
-        append_reviews(out, rows)
-    return Recorded(len(fresh), len(entries) - len(fresh))
+    now = now or datetime.now(UTC)
+    rows = [{"flag_id": e["flag_id"], "interaction_id": flags.loc[e["flag_id"], "interaction_id"],
+             "rule": flags.loc[e["flag_id"], "rule"], "verdict": e["verdict"], "reviewer": e["reviewer"],
+             "note": e["note"], "reviewed_at": now, "analyzer_version": __version__} for e in fresh]
+    return rows, Recorded(len(fresh), len(entries) - len(fresh))
 
 
 def _at(entry: dict, where: str) -> str:
-    return f"{where} line {entry['line']}: " if "line" in entry else ""
+    if "line" in entry:
+        return f"{where} line {entry['line']}: "
+    return f"{where + ' ' if where else ''}{entry['at']}: " if "at" in entry else ""
 
 
 def _check(entry: dict, flags: pd.DataFrame, out: Path, at: str) -> None:
@@ -214,8 +229,10 @@ def _changed(out: Path, entries: list[dict], where: str) -> list[dict]:
         key, decision = (entry["flag_id"], entry["reviewer"]), (entry["verdict"], entry["note"])
         if key in seen:
             if seen[key][0] != decision:
+                first = seen[key][1]
+                earlier = f"line {first['line']}" if "line" in first else first.get("at", "an earlier entry")
                 raise UsageError(f"{_at(entry, where)}flag {entry['flag_id']!r} already has a different verdict from "
-                                 f"{entry['reviewer']!r} on line {seen[key][1].get('line')}; keep one of the two rows")
+                                 f"{entry['reviewer']!r} on {earlier}; keep one of the two")
             continue
         seen[key] = (decision, entry)
         if stored.get(key) != decision:
@@ -223,36 +240,100 @@ def _changed(out: Path, entries: list[dict], where: str) -> list[dict]:
     return fresh
 
 
+def published_sentences(out: str | Path) -> pd.DataFrame:
+    """Every published company-side sentence, its latest version only, indexed by (interaction_id, sentence_index)."""
+    sentences = OutputStore(Path(out)).read("sentences").to_pandas()
+    sentences["run_date"] = sentences["run_date"].astype(str)
+    sentences = sentences.sort_values("run_date", kind="stable")
+    return sentences.drop_duplicates(["interaction_id", "sentence_index"], keep="last").set_index(
+        ["interaction_id", "sentence_index"])
+
+
 def record_labels(out: str | Path, corrections: list[dict], reviewer: str, note: str | None = None,
-                  now: datetime | None = None) -> int:
-    """Store a reviewer's tone and blame for company-side sentences (``interaction_id``,
-    ``sentence_index``, ``tone``, ``blame`` each); the sentence's text, turn, model labels,
-    department and model version come from the published ``sentences`` dataset, so the label
-    keeps the words it was given for. Everything is checked before anything is written."""
-    out, reviewer, note = Path(out), (reviewer or "").strip(), (note or "").strip() or None
-    if not reviewer:
-        raise UsageError("a label needs a reviewer name")
-    if len(reviewer) > MAX_CHARS["reviewer"] or len(note or "") > MAX_CHARS["note"]:
-        raise UsageError(f"reviewer or note too long; at most {MAX_CHARS['reviewer']} and {MAX_CHARS['note']} characters")
-    ids = sorted({str(c["interaction_id"]) for c in corrections})
-    sentences = OutputStore(out).read("sentences", filter=pc.field("interaction_id").isin(ids)).to_pandas()
-    sentences = sentences.sort_values("run_date", kind="stable").drop_duplicates(
-        ["interaction_id", "sentence_index"], keep="last").set_index(["interaction_id", "sentence_index"])
-    now = now or datetime.now(timezone.utc)
+                  now: datetime | None = None) -> Recorded:
+    """Store a reviewer's tone and blame for published sentences (label corrections), all or none.
+
+    Each correction names ``interaction_id``, ``sentence_index``, ``tone`` and ``blame``
+    (and may carry its own ``reviewer``, ``note`` and ``at``, where it came from, for
+    error messages). The sentence's text, turn, model labels, department, channel and
+    model version are taken from the published ``sentences`` dataset, so the label
+    keeps the words it was given to. A label the reviewer already gave the sentence
+    (same tone, blame and note) is not stored again.
+    """
+    rows, result = label_rows(out, corrections, reviewer, note, now)
+    if rows:
+        VerdictStore(out).add_label_corrections(rows)
+    return result
+
+
+def label_rows(out: str | Path, corrections: list[dict], reviewer: str | None, note: str | None = None,
+               now: datetime | None = None) -> tuple[list[dict], Recorded]:
+    """The store rows for ``record_labels``, every correction checked first; nothing is written."""
+    out = Path(out)
+    if not corrections:
+        return [], Recorded(0, 0)
+    sentences = published_sentences(out)
+    entries = [_label_entry(c, reviewer, note, sentences, out) for c in corrections]
+    stored = {(r.interaction_id, r.sentence_index, r.reviewer): (r.tone, r.blame, r.note if isinstance(r.note, str) and r.note else None)
+              for r in _latest_labels_by_reviewer(out).itertuples()}
+    fresh, seen = [], {}
+    for entry in entries:
+        key = (entry["interaction_id"], entry["sentence_index"], entry["reviewer"])
+        decision = (entry["tone"], entry["blame"], entry["note"])
+        if key in seen:
+            if seen[key] != decision:
+                raise UsageError(f"{entry['at']}sentence {key[1]} of {key[0]!r} already has a different label from "
+                                 f"{key[2]!r} in this batch; keep one of the two")
+            continue
+        seen[key] = decision
+        if stored.get(key) != decision:
+            fresh.append(entry)
+    now = now or datetime.now(UTC)
     rows = []
-    for correction in corrections:
-        key = (str(correction["interaction_id"]), int(correction["sentence_index"]))
-        if key not in sentences.index:
-            raise UsageError(f"no sentence {key[1]} in message {key[0]!r} under {out}")
-        if correction["tone"] not in TONES or correction["blame"] not in BLAMES:
-            raise UsageError(f"tone must be one of {', '.join(TONES)} and blame one of {', '.join(BLAMES)}; "
-                             f"got {correction['tone']!r} and {correction['blame']!r}")
-        sentence = sentences.loc[key]
-        rows.append({"interaction_id": key[0], "sentence_index": key[1], "turn_index": int(sentence["turn_index"]),
-                     "text": sentence["text"], "tone": correction["tone"], "blame": correction["blame"],
-                     "model_tone": sentence["tone"], "model_blame": sentence["blame"],
+    for entry in fresh:
+        sentence = sentences.loc[(entry["interaction_id"], entry["sentence_index"])]
+        rows.append({"interaction_id": entry["interaction_id"], "sentence_index": entry["sentence_index"],
+                     "turn_index": int(sentence["turn_index"]), "text": sentence["text"], "tone": entry["tone"],
+                     "blame": entry["blame"], "model_tone": sentence["tone"], "model_blame": sentence["blame"],
                      "department": sentence["department"], "channel": sentence["channel"],
-                     "model_version": sentence["model_version"], "reviewer": reviewer, "note": note,
-                     "corrected_at": now, "analyzer_version": __version__})
-    VerdictStore(out).add_label_corrections(rows)
-    return len(rows)
+                     "model_version": sentence["model_version"], "reviewer": entry["reviewer"],
+                     "note": entry["note"], "corrected_at": now, "analyzer_version": __version__})
+    return rows, Recorded(len(fresh), len(entries) - len(fresh))
+
+
+def _label_entry(correction: dict, reviewer: str | None, note: str | None, sentences: pd.DataFrame,
+                 out: Path) -> dict:
+    at = f"{correction['at']}: " if correction.get("at") else ""
+    for field in ("interaction_id", "sentence_index", "tone", "blame"):
+        if correction.get(field) is None or correction.get(field) == "":
+            raise UsageError(f"{at}a label correction needs {field}")
+    entry = {"at": at, "interaction_id": str(correction["interaction_id"]),
+             "tone": str(correction["tone"]).strip().lower(), "blame": str(correction["blame"]).strip().lower(),
+             "reviewer": str(correction.get("reviewer") or reviewer or "").strip(),
+             "note": (str(correction.get("note") or note or "")).strip() or None}
+    for field, limit in {**MAX_CHARS, "interaction_id": 200}.items():
+        if field in entry and len(entry[field] or "") > limit:
+            raise UsageError(f"{at}{field} is {len(entry[field]):,} characters long; at most {limit:,}")
+    try:
+        entry["sentence_index"] = int(correction["sentence_index"])
+    except (TypeError, ValueError):
+        raise UsageError(f"{at}sentence_index must be a whole number; got "
+                         f"{_preview(str(correction['sentence_index']))}") from None
+    if entry["tone"] not in TONES:
+        raise UsageError(f"{at}tone must be one of {', '.join(TONES)}; got {_preview(entry['tone'])}")
+    if entry["blame"] not in BLAMES:
+        raise UsageError(f"{at}blame must be one of {', '.join(BLAMES)}; got {_preview(entry['blame'])}")
+    if (entry["interaction_id"], entry["sentence_index"]) not in sentences.index:
+        raise UsageError(f"{at}no published sentence {entry['sentence_index']} in interaction "
+                         f"{entry['interaction_id']!r} under {out}")
+    if not entry["reviewer"]:
+        raise UsageError(f"{at}a label needs a reviewer name (--reviewer)")
+    return entry
+
+
+def _latest_labels_by_reviewer(out: Path) -> pd.DataFrame:
+    """The latest label per sentence and reviewer: what a repeated import is compared with."""
+    if not has_verdicts(out):
+        return pd.DataFrame(columns=["interaction_id", "sentence_index", "reviewer", "tone", "blame", "note"])
+    labels = VerdictStore(out).label_corrections()
+    return labels.drop_duplicates(["interaction_id", "sentence_index", "reviewer"], keep="last")
