@@ -210,3 +210,11 @@ def test_train_with_an_invalid_fine_tuning_setting_names_it(tmp_path, small_labe
     result = CliRunner().invoke(cli, ["train", "--labels", str(small_labels), "--out", str(tmp_path / "m"),
                                       "--config", str(config)])
     assert result.exit_code == 2 and "'epochs' parameter" in result.output and not (tmp_path / "m").exists()
+
+
+def test_train_on_rows_with_a_single_class_fails_in_one_line(tmp_path):
+    labels = tmp_path / "one-class.csv"
+    labels.write_text("text,tone,blame\nYou did not pay.,curt,customer\nPay now.,hostile,customer\n")
+    result = CliRunner().invoke(cli, ["train", "--labels", str(labels), "--out", str(tmp_path / "model")])
+    assert result.exit_code == 2
+    assert "needs at least two blame classes" in result.output and "Traceback" not in result.output

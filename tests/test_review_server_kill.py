@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from review_fixtures import scored_drop
+from review_drop import output_copy, scored_drop
 from review_server import ReviewServer
 
 from analyzer.io.verdict_store import STORE_FILE, VerdictStore
@@ -23,8 +23,9 @@ def browser():
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 
-def test_a_sigkill_during_verdict_posts_loses_no_acknowledged_verdict(tmp_path):
-    out = scored_drop(tmp_path)
+def test_a_sigkill_during_verdict_posts_loses_no_acknowledged_verdict(tmp_path_factory, tmp_path):
+    scored_drop(tmp_path_factory)
+    out = output_copy(tmp_path)
     server = ReviewServer(out).start()
     try:
         opener = browser()

@@ -93,8 +93,11 @@ def weekly_trend(out: str | Path, since: str | None = None, until: str | None = 
     return stats.pivot_table(index="department", columns="week", values=["mean", "ci_low", "ci_high", "count"])
 
 
-def window_label(since: str | None, until: str | None) -> str:
-    return f"{since or 'first run'} to {until or 'last run'}"
+def window_label(since: str | None, until: str | None, run_dates: pd.Series | None = None) -> str:
+    """The report's span: the dates asked for, else the first and last run date in the data."""
+    first = run_dates.min().date().isoformat() if run_dates is not None and len(run_dates) else "first run"
+    last = run_dates.max().date().isoformat() if run_dates is not None and len(run_dates) else "last run"
+    return f"{since or first} to {until or last}"
 
 
 def report_document(out: str | Path, since: str | None = None, until: str | None = None,
@@ -106,7 +109,8 @@ def report_document(out: str | Path, since: str | None = None, until: str | None
         config = load_config(config)
     interactions = scored_interactions(out, since, until)
     sentences = current_sentences(out, interactions["interaction_id"])
-    return build_document(interactions, sentences, config, window_label(since, until))
+    return build_document(interactions, sentences, config,
+                          window_label(since, until, pd.to_datetime(interactions["run_date"].astype(str))))
 
 
 def write_html_report(path: str | Path, out: str | Path, since: str | None = None, until: str | None = None,

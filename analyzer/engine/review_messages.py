@@ -75,8 +75,8 @@ def message_queue(out: str | Path, where: QueueFilter = QueueFilter()) -> list[d
     flags = flags[flags["severity"].map(rank) >= rank[where.min_severity]]
     flags = flags.merge(_message_facts(out, sorted(set(flags["interaction_id"]))), on="interaction_id",
                         how="left", suffixes=("", "_message"))
-    day = pd.to_datetime(flags["sent_at"], utc=True).dt.date.where(flags["sent_at"].notna(),
-                                                                   pd.to_datetime(flags["run_date"]).dt.date)
+    # a message's date is when it was sent, else the night it was scored
+    day = pd.to_datetime(flags["sent_at"], utc=True).fillna(pd.to_datetime(flags["run_date"].astype(str), utc=True)).dt.date
     if where.since:
         flags = flags[day >= where.since]
     if where.until:

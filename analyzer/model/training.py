@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
-from analyzer.errors import ConfigError
+from analyzer.errors import ConfigError, UsageError
 from analyzer.model.artifacts import library_versions, load_pipeline_file, save_model
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
@@ -103,6 +103,16 @@ def _licence(path: Path) -> str:
     return "not stated"
 
 
+def _check_classes(rows: pd.DataFrame, label_files) -> None:
+    """A head with one class cannot be learned: say so in one line instead of failing inside fit."""
+    for head in ("tone", "blame"):
+        found = sorted(set(rows[head]))
+        if len(found) < 2:
+            raise UsageError(f"the training rows of {', '.join(map(str, label_files))} hold only {head} "
+                             f"{' and '.join(map(repr, found)) or 'nothing'}; a model needs at least two {head} "
+                             "classes: add label files (for example data/labels/written.csv) or more labelled rows")
+
+
 def train(label_files: list[str | Path], out: str | Path, config: str | Path | None = None, *,
           split: str | None = "train", spacy_model: str | None = None,
           eval_files: list[str | Path] = ()) -> dict:
@@ -116,6 +126,7 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
     in_train = all_rows["split"].isin(train_splits)
     has_split = bool(train_splits) and in_train.any()
     train_rows = all_rows[in_train] if has_split else all_rows
+    _check_classes(train_rows, label_files)
     nlp = load_spacy(spacy_model)
     features = texts_to_frame(nlp, train_rows["text"].tolist())
     pipeline.fit(features, train_rows[["tone", "blame"]].to_numpy())
