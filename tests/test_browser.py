@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLES
 from review_drop import output_copy, scored_drop
 from review_server import ReviewServer
-from conftest import SAMPLES
 
 from analyzer.cli import cli
 
