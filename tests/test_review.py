@@ -109,3 +109,17 @@ def test_review_record_command_confirms_a_flag(out):
 def test_review_queue_command_prints_the_evidence(out):
     result = CliRunner().invoke(cli, ["review", "queue", "--out", str(out), "--min-severity", "critical"])
     assert result.exit_code == 0 and "[critical] implied_crime" in result.output and "[theft]" in result.output
+
+
+def test_the_queue_drops_the_flags_of_a_changed_files_earlier_version(tmp_path):
+    drop = tmp_path / "drop" / "collections"
+    drop.mkdir(parents=True)
+    letter = drop / "letter.txt"
+    letter.write_text("Dear Ms Marin,\n\nYou have kept the clothes without paying for them and that is theft. "
+                      "Pay today or we will take legal action.\n\nCollections Team\n")
+    run([tmp_path / "drop"], tmp_path / "out", SAMPLES / "analyzer.toml", run_date="2026-04-01")
+    before = set(review_queue(tmp_path / "out")["flag_id"])
+    letter.write_text("Dear Ms Marin,\n\nWe are so sorry: our payment page failed and charged you twice. We have "
+                      "refunded the second payment and you owe nothing.\n\nCollections Team\n")
+    run([tmp_path / "drop"], tmp_path / "out", SAMPLES / "analyzer.toml", run_date="2026-04-02")
+    assert before and not before & set(review_queue(tmp_path / "out", include_reviewed=True)["flag_id"])

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analyzer.config import Config, load_config
 from analyzer.engine.safe_text import neutralize_cell
-from analyzer.errors import OutputError, UsageError
+from analyzer.errors import UsageError
 from analyzer.io.store import OutputStore
 from analyzer.report.alerts import target_alerts
 from analyzer.report.counting import latest_versions
@@ -30,14 +30,6 @@ COLUMNS = ["interaction_id", "source_path", "relative_path", "source_offset", "d
            "model_version", "run_date"]
 SENTENCE_COLUMNS = ["interaction_id", "source_path", "sentence_index", "start", "text", "spans", "valence",
                     "run_date"]
-
-
-def _current_run_dates(store: OutputStore) -> dict[str, str]:
-    """Source path -> the run date of its current rows, from the published manifest."""
-    try:
-        return {path: entry.run_date for path, entry in store.manifest().entries.items()}
-    except OutputError:
-        return {}  # an unreadable manifest: each file counts at its latest run date in the data
 
 
 def _in_window(frame: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
@@ -55,7 +47,7 @@ def scored_interactions(out: str | Path, since: str | None = None, until: str | 
     """Every message's latest version published between ``since`` and ``until`` (run dates)."""
     store = OutputStore(Path(out))
     frame = store.read("interactions", columns=columns or COLUMNS).to_pandas()
-    frame = _in_window(latest_versions(frame, _current_run_dates(store)), since, until)
+    frame = _in_window(latest_versions(frame, store.current_run_dates()), since, until)
     if frame.empty:
         raise UsageError(f"no interactions published between {since or 'the first run'} and {until or 'the last run'}")
     frame = frame.copy()
@@ -67,7 +59,7 @@ def current_sentences(out: str | Path, interaction_ids) -> pd.DataFrame:
     """The sentences of the given (current) interactions, from their current partition only."""
     store = OutputStore(Path(out))
     frame = store.read("sentences", columns=SENTENCE_COLUMNS).to_pandas()
-    frame = latest_versions(frame, _current_run_dates(store))
+    frame = latest_versions(frame, store.current_run_dates())
     return frame[frame["interaction_id"].isin(set(interaction_ids))].reset_index(drop=True)
 
 

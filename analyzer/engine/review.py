@@ -32,6 +32,7 @@ from analyzer.io.reviews import (
 from analyzer.io.schemas import BLAMES, TONES, VERDICTS
 from analyzer.io.store import OutputStore
 from analyzer.io.verdict_store import VerdictStore
+from analyzer.report.counting import latest_versions
 from analyzer.scoring.flag_rules import SEVERITIES
 
 CONTEXT_CHARS = 60
@@ -50,9 +51,12 @@ class Recorded(NamedTuple):
 
 
 def published_flags(out: Path) -> pd.DataFrame:
-    flags = OutputStore(out).read("flags").to_pandas()
+    """The flags of every source file's current version (``analyzer.report.counting``): a flag of a
+    file's earlier version is history, and one re-published on a later date appears once."""
+    store = OutputStore(out)
+    flags = store.read("flags").to_pandas()
     flags["run_date"] = flags["run_date"].astype(str)
-    # a flag re-published on a later date (its file changed) keeps only its latest version
+    flags = latest_versions(flags, store.current_run_dates())
     return flags.sort_values("run_date", kind="stable").drop_duplicates("flag_id", keep="last")
 
 

@@ -66,6 +66,14 @@ class OutputStore:
                 return Manifest()
             raise
 
+    def current_run_dates(self) -> dict[str, str]:
+        """Source path -> the run date of the partition holding its current rows (from the manifest);
+        empty when the manifest cannot be read (each file then counts at its latest run date)."""
+        try:
+            return {path: entry.run_date for path, entry in self.manifest().entries.items()}
+        except OutputError:
+            return {}
+
     def read(self, dataset: str, columns: list[str] | None = None, filter=None) -> pa.Table:
         """A published dataset, all partitions, with ``run_date`` as a column."""
         folder = self.out / dataset
