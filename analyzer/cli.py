@@ -88,16 +88,14 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
         else:
             click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    result.summary.alerts = _target_alerts(out, config_path, log_format)
+    if result.summary.published:  # a run that published nothing new changes no department's figures
+        result.summary.alerts = _target_alerts(out, config_path, log_format)
     if as_json:
         click.echo(json.dumps(result.summary.to_dict(), sort_keys=True, default=str))
     elif not quiet and log_format == "text":
         click.echo(render(result.summary))
     elif result.summary.errors and log_format == "text":
         click.echo(f"{result.summary.errors} input error(s); see {out}/errors", err=True)
-    if quiet and log_format == "text" and not as_json:
-        for alert in result.summary.alerts:  # under cron: on stderr, so the wrapper mails them
-            click.echo(f"target alert: {alert['message']}", err=True)
     sys.exit(result.exit_code)
 
 
@@ -352,6 +350,8 @@ def _render_queue(queue) -> str:
                      f"{f' [{safe(row.source_offset)}]' if row.source_offset else ''}"
                      f"  ({safe(row.department)}, {safe(row.channel)})  flag {safe(row.flag_id)}"
                      + (f"  verdict: {safe(verdict)}" if verdict else ""))
+        about = " | ".join(safe(value) for value in (row.subject, row.sender) if isinstance(value, str) and value)
+        lines.append(f"    {safe(row.description)}" + (f"  ({about})" if about else ""))
         for context in row.context.split(" | "):
             lines.append(f"    {safe(context)}")
         lines.append(f"    why: {safe(row.reasons)}")

@@ -36,8 +36,9 @@ from analyzer.report.counting import latest_versions
 from analyzer.scoring.flag_rules import SEVERITIES
 
 CONTEXT_CHARS = 60
-QUEUE_COLUMNS = ["flag_id", "severity", "rule", "department", "channel", "relative_path", "source_offset",
-                 "sent_at", "run_date", "evidence", "context", "reasons", "verdict", "reviewer", "note"]
+QUEUE_COLUMNS = ["flag_id", "severity", "rule", "description", "department", "channel", "relative_path",
+                 "source_offset", "subject", "sender", "sent_at", "run_date", "evidence", "context", "reasons",
+                 "verdict", "reviewer", "note"]
 IMPORTED_COLUMNS = ("flag_id", "verdict", "reviewer", "note")
 MAX_CHARS = {"flag_id": 200, "reviewer": 200, "note": 2000}
 
@@ -60,16 +61,18 @@ def published_flags(out: Path) -> pd.DataFrame:
     return flags.sort_values("run_date", kind="stable").drop_duplicates("flag_id", keep="last")
 
 
-def _turn_texts(out: Path, interaction_ids: list[str]) -> dict[tuple[str, int], str]:
+def _messages(out: Path, interaction_ids: list[str]) -> tuple[dict[tuple[str, int], str], pd.DataFrame]:
+    """The turn texts ((interaction id, turn index) -> text) and the subject and sender of each message."""
     if not interaction_ids:
-        return {}
-    table = OutputStore(out).read("interactions", columns=["interaction_id", "turns"],
+        return {}, pd.DataFrame(columns=["interaction_id", "subject", "sender"])
+    table = OutputStore(out).read("interactions", columns=["interaction_id", "subject", "sender", "turns"],
                                   filter=pc.field("interaction_id").isin(interaction_ids))
     texts = {}
     for row in table.to_pylist():
         for index, turn in enumerate(row["turns"]):
             texts[(row["interaction_id"], index)] = turn["text"]
-    return texts
+    facts = table.select(["interaction_id", "subject", "sender"]).to_pandas()
+    return texts, facts.drop_duplicates("interaction_id", keep="last")
 
 
 def highlight(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
@@ -105,7 +108,8 @@ def review_queue(out: str | Path, *, run_date: str | None = None, departments: t
     flags = flags.merge(verdicts, on="flag_id", how="left")
     if not include_reviewed:
         flags = flags[flags["verdict"].isna()]
-    texts = _turn_texts(out, sorted(set(flags["interaction_id"])))
+    texts, facts = _messages(out, sorted(set(flags["interaction_id"])))
+    flags = flags.merge(facts, on="interaction_id", how="left")
     flags = flags.assign(
         evidence=[" | ".join(dict.fromkeys(e["text"] for e in evidence)) for evidence in flags["evidence"]],
         context=[" | ".join(highlight(texts.get((iid, e["turn_index"]), ""), e["start"], e["end"])
