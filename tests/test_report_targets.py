@@ -105,7 +105,9 @@ def sample_run(tmp_path_factory):
         (drop / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(SAMPLES / relative, drop / relative)
     config = root / "analyzer.toml"
-    config.write_text((SAMPLES / "analyzer.toml").read_text(encoding="utf-8") + '\n[targets.min_empathy]\n'
+    # the sample config without its own [targets] and [report] sections
+    base = (SAMPLES / "analyzer.toml").read_text(encoding="utf-8").split("\n[targets]")[0]
+    config.write_text(base + '\n[targets.min_empathy]\n'
                       'agency = 100\nsupport = 100\n\n[report]\nmin_scored = 1\npartners = ["agency"]\n',
                       encoding="utf-8")
     result = CliRunner().invoke(cli, ["run", str(drop), "--out", str(root / "out"), "--config", str(config),
