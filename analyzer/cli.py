@@ -144,10 +144,12 @@ def tag_command(text, as_json, spacy_model, config_path, model_dir, spans_only):
         text = sys.stdin.read()
     config = _call(load_config, config_path)
     nlp = _call(load_pipeline, spacy_model or config.spacy_model)
-    tone_model = None if spans_only else _call(load_model, model_dir or config.model_path, spacy_model or config.spacy_model)
+    tone_model = None if spans_only else _call(load_model, model_dir or config.model_path, nlp=nlp)
     if tone_model is not None and tone_model.drift is not None:
         _warn(tone_model.drift.message)
-    sentences = tag_text(nlp, text, tone_model)
+    sentences = tag_text(nlp, text)
+    if tone_model is not None:
+        tone_model.label(sentences)
     if as_json:
         payload = {"model": model_info(nlp), "text": text, "sentences": [s.to_dict() for s in sentences]}
         if tone_model is not None:

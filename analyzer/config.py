@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ConfigError
+from analyzer.vocabulary import CHANNELS
 
-CHANNELS = ("email", "call", "letter", "chat")
-DIRECTIONS = ("outbound", "inbound", "internal", "unknown")
 UNASSIGNED = "unassigned"
 
 DEFAULT_AGENT_NAMES = ("agent", "rep", "representative", "advisor", "adviser", "operator",

@@ -20,9 +20,9 @@ from sklearn.model_selection import StratifiedKFold
 
 from analyzer.model.embeddings import DEFAULT_ENCODER
 from analyzer.model.labels import read_labels
-from analyzer.model.tone_model import texts_to_frame
 from analyzer.model.training import DEFAULT_PARAMS, build_pipeline
 from analyzer.nlp.model import load_pipeline
+from analyzer.nlp.sentence_table import text_table
 
 LABELS = Path(__file__).resolve().parent.parent / "data" / "labels" / "written.csv"
 SETTINGS = {  # name -> [training] overrides
@@ -50,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = read_labels([str(LABELS)])
     rows = rows[rows["split"].isin(["train", "dev"])].reset_index(drop=True)
-    frame = texts_to_frame(load_pipeline(), rows["text"].tolist())
+    frame = text_table(load_pipeline(), rows["text"].tolist())
     targets = rows[["tone", "blame"]].to_numpy()
     results = {name: cross_validate(frame, targets, overrides) for name, overrides in SETTINGS.items()}
     if args.json:

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from flag_rules import RULE_GOLD, flags_for
 
 from analyzer.config import load_config
 from analyzer.engine.batch import Scorer
 from analyzer.scoring.flag_rules import DEFAULT_RULES
-from flag_rules import RULE_GOLD, flags_for
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = {"written dev": ["data/labels/written.csv", "data/labels/written_contrastive.csv"],
@@ -51,7 +51,7 @@ def sweep(rows: pd.DataFrame, scorer: Scorer, rule_name: str) -> list[dict]:
     without = replace(scorer, rules=tuple(replace(r, probability=None) if r.name == rule_name else r
                                           for r in scorer.rules))
     span_fired = np.array([rule_name in fired for fired in flags_for(rows["text"].tolist(), without)])
-    predictions = scorer.tone_model.predict_texts(rows["text"].tolist())
+    predictions = scorer.tone_model.predict_texts(rows["text"].tolist(), scorer.nlp)
     probability = np.array([getattr(p, f"{head}_proba")[label] for p in predictions])
     long_enough = rows["text"].str.split().str.len().to_numpy() >= rule.min_words
     gold = RULE_GOLD[rule_name](rows).to_numpy()

@@ -26,6 +26,7 @@ from analyzer.model.labels import read_labels
 from analyzer.model.metrics import head_report
 from analyzer.model.shipped import default_model_dir
 from analyzer.model.training import load_model
+from analyzer.nlp.model import load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "data" / "labels"
@@ -48,8 +49,8 @@ def interval(gold: np.ndarray, predicted: np.ndarray, boot: int) -> list[float]:
     return [round(float(np.percentile(values, 2.5)), 3), round(float(np.percentile(values, 97.5)), 3)]
 
 
-def report(model, rows: pd.DataFrame, boot: int) -> dict:
-    predictions = model.predict_texts(rows["text"].tolist())
+def report(model, nlp, rows: pd.DataFrame, boot: int) -> dict:
+    predictions = model.predict_texts(rows["text"].tolist(), nlp)
     result = {"n": len(rows)}
     for head, positive in (("tone", "curt"), ("blame", "customer")):
         gold = rows[head].to_numpy()
@@ -72,10 +73,11 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.model or [str(default_model_dir()), str(REPO / "models" / "tone-v1")]
     results = {}
+    nlp = load_pipeline()
     for folder in folders:
-        model = load_model(folder)
+        model = load_model(folder, nlp=nlp)
         name = f"{Path(folder).name} ({model.version})"
-        results[name] = {label: report(model, read_labels([str(LABELS / f) for f in files], split="test"), args.boot)
+        results[name] = {label: report(model, nlp, read_labels([str(LABELS / f) for f in files], split="test"), args.boot)
                          for label, files in SETS.items()}
         print(json.dumps({name: results[name]}), flush=True)
     if args.json:

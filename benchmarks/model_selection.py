@@ -25,12 +25,12 @@ import pandas as pd
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from analyzer.model.embeddings import DEFAULT_ENCODER
 from analyzer.model.artifacts import save_model
+from analyzer.model.embeddings import DEFAULT_ENCODER
 from analyzer.model.labels import BLAMES, TONES, read_labels
-from analyzer.model.tone_model import texts_to_frame
 from analyzer.model.training import DEFAULT_PARAMS, build_pipeline
 from analyzer.nlp.model import load_pipeline
+from analyzer.nlp.sentence_table import text_table
 
 LABELS = Path(__file__).resolve().parent.parent / "data" / "labels"
 TRAINING_FILES = ["written.csv", "written_contrastive.csv", "agent_dialogs.csv"]
@@ -69,10 +69,10 @@ def main() -> None:
     nlp = load_pipeline()
     rows = read_labels([str(LABELS / name) for name in TRAINING_FILES])
     rows = rows[rows["split"].isin(["train", "dev"])].reset_index(drop=True)
-    frame = texts_to_frame(nlp, rows["text"].tolist())
+    frame = text_table(nlp, rows["text"].tolist())
     targets = rows[["tone", "blame"]].to_numpy()
     real = read_labels([str(LABELS / REAL_DEV)], split="dev")
-    real_frame = texts_to_frame(nlp, real["text"].tolist())
+    real_frame = text_table(nlp, real["text"].tolist())
     in_train = (rows["split"] == "train").to_numpy()
     results = {}
     for name in args.candidates.split(","):

@@ -48,8 +48,8 @@ from sklearn.svm import LinearSVC
 from analyzer.model.embeddings import DEFAULT_ENCODER
 from analyzer.model.estimator import ToneBlameClassifier
 from analyzer.model.features import SentenceFeaturizer
-from analyzer.model.tone_model import texts_to_frame
 from analyzer.nlp.model import load_pipeline
+from analyzer.nlp.sentence_table import text_table
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "politeness"
 FILES = {"wiki": "wikipedia.annotated.csv", "se": "stack-exchange.annotated.csv"}
@@ -91,9 +91,10 @@ def tone_model_probabilities(folder: str, texts: list[str]) -> pd.DataFrame:
     """The seven probabilities a shipped tone model gives each text (read whole, as one unit)."""
     from analyzer.model.training import load_model
 
-    model = load_model(folder)
+    nlp = load_pipeline()
+    model = load_model(folder, nlp=nlp)
     rows = [{**{f"tone_{k}": v for k, v in p.tone_proba.items()}, **{f"blame_{k}": v for k, v in p.blame_proba.items()}}
-            for p in model.predict_texts(texts)]
+            for p in model.predict_texts(texts, nlp)]
     return pd.DataFrame(rows)
 
 
@@ -168,7 +169,7 @@ def main() -> None:
     data = {}
     for key, name in FILES.items():
         kept = quartile_sets(pd.read_csv(folder / name))
-        data[key] = (texts_to_frame(nlp, kept["Request"].tolist()), kept["polite"].to_numpy())
+        data[key] = (text_table(nlp, kept["Request"].tolist()), kept["polite"].to_numpy())
     results = {"project": evaluate(project_pipeline, data, args.folds), "bow": evaluate(bow_pipeline, data, args.folds)}
     if args.embeddings:
         results["embeddings"] = evaluate(partial(project_pipeline, DEFAULT_ENCODER), data, args.folds)

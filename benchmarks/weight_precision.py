@@ -22,10 +22,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from model_report import LABELS, SETS, macro_f1
 
 from analyzer.model.labels import read_labels
 from analyzer.model.training import load_model
-from model_report import LABELS, SETS, macro_f1
+from analyzer.nlp.model import load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,9 +36,9 @@ def probabilities(predictions, head: str) -> np.ndarray:
     return np.array([[getattr(p, f"{head}_proba")[c] for c in classes] for p in predictions])
 
 
-def compare(int8, float32, rows) -> dict:
+def compare(int8, float32, nlp, rows) -> dict:
     texts = rows["text"].tolist()
-    small, full = int8.predict_texts(texts), float32.predict_texts(texts)
+    small, full = int8.predict_texts(texts, nlp), float32.predict_texts(texts, nlp)
     result = {"n": len(rows)}
     for head in ("tone", "blame"):
         gold = rows[head].to_numpy()
@@ -57,10 +58,11 @@ def main() -> None:
     parser.add_argument("--float32", required=True, help="the float32 twin's model folder")
     parser.add_argument("--int8", default=str(REPO / "models" / "tone-v2"), help="the 8-bit model folder")
     args = parser.parse_args()
-    int8, float32 = load_model(args.int8), load_model(args.float32)
+    nlp = load_pipeline()
+    int8, float32 = load_model(args.int8, nlp=nlp), load_model(args.float32, nlp=nlp)
     for label, files in SETS.items():
         rows = read_labels([str(LABELS / f) for f in files], split="test")
-        print(json.dumps({label: compare(int8, float32, rows)}), flush=True)
+        print(json.dumps({label: compare(int8, float32, nlp, rows)}), flush=True)
     for name, folder in (("int8", args.int8), ("float32", args.float32)):
         size = sum(p.stat().st_size for p in Path(folder).iterdir() if p.is_file())
         print(json.dumps({"model": name, "folder_bytes": size}))

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from analyzer.model.labels import read_labels
-from analyzer.model.tone_model import texts_to_frame
+from analyzer.nlp.sentence_table import text_table
 from analyzer.model.training import DEFAULT_PARAMS, build_pipeline
 from analyzer.nlp.model import load_pipeline
 
@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = read_labels(args.files)
     rows = rows[rows["split"].isin(args.splits.split(","))].reset_index(drop=True)
-    frame = texts_to_frame(load_pipeline(), rows["text"].tolist())
+    frame = text_table(load_pipeline(), rows["text"].tolist())
     y = rows[["tone", "blame"]].to_numpy()
     flagged = []
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(frame, rows["tone"]):

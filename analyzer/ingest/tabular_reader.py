@@ -54,7 +54,8 @@ from array import array
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
-from analyzer.config import CHANNELS, Config, Limits
+from analyzer.config import Config, Limits
+from analyzer.vocabulary import CHANNELS
 from analyzer.errors import InputFileError
 from analyzer.ingest.dates import parse_datetime
 from analyzer.ingest.records import Interaction, Turn

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from analyzer.vocabulary import BLAMES, COUNT_COLUMNS, TONES, VERDICTS  # noqa: F401  (re-exported)
+
 SCHEMA_VERSION = "2"
 
-TONES = ("empathetic", "neutral", "curt", "hostile")
-BLAMES = ("customer", "company", "none")
-COUNT_COLUMNS = ("n_sentences", "n_company_words", "n_empathetic", "n_curt", "n_hostile", "n_customer_blame",
-                 "n_company_blame", "n_apologies", "n_threats")
 
 # Every row names the model that scored it and the run that wrote it.
 PROVENANCE = (
@@ -173,7 +171,6 @@ SORT_KEYS = {
 }
 
 # Reviewers' verdicts on flags: written by ``analyzer review``, never by a run.
-VERDICTS = ("confirmed", "dismissed")
 REVIEWS = pa.schema([
     pa.field("flag_id", pa.string(), nullable=False),
     pa.field("interaction_id", pa.string(), nullable=False),

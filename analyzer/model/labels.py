@@ -12,9 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import UsageError
+from analyzer.vocabulary import BLAMES, TONES
 
-TONES = ("empathetic", "neutral", "curt", "hostile")
-BLAMES = ("customer", "company", "none")
 REQUIRED = ("text", "tone", "blame")
 OPTIONAL = ("department", "channel", "source", "split")
 

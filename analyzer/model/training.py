@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
+from spacy.language import Language
 
 from analyzer import __version__
 from analyzer.errors import ConfigError, UsageError
@@ -24,9 +25,11 @@ from analyzer.model.labels import BLAMES, TONES, read_labels
 from analyzer.model.metrics import head_report
 from analyzer.model.probes import PROBE_SENTENCES, largest_drift, probe_outputs
 from analyzer.model.shipped import default_model_dir
-from analyzer.model.tone_model import ToneModel, texts_to_frame
+from analyzer.model.tone_model import ToneModel
 from analyzer.model.transformer import FineTunedToneClassifier
-from analyzer.nlp.model import load_pipeline as load_spacy, model_info
+from analyzer.nlp.model import load_pipeline as load_spacy
+from analyzer.nlp.model import model_info
+from analyzer.nlp.sentence_table import text_table
 
 DEFAULT_PARAMS = {
     "seed": 0, "base": "ensemble", "C": 2.0, "calibration": "isotonic", "calibration_folds": 5,
@@ -128,15 +131,15 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
     train_rows = all_rows[in_train] if has_split else all_rows
     _check_classes(train_rows, label_files)
     nlp = load_spacy(spacy_model)
-    features = texts_to_frame(nlp, train_rows["text"].tolist())
+    features = text_table(nlp, train_rows["text"].tolist())
     pipeline.fit(features, train_rows[["tone", "blame"]].to_numpy())
-    model = ToneModel(pipeline, nlp, {})
+    model = ToneModel(pipeline, {})
     metrics = {}
     held_out = all_rows[~in_train] if has_split else all_rows.iloc[0:0]
     if eval_files:
         held_out = pd.concat([held_out, read_labels([str(p) for p in eval_files])], ignore_index=True)
     for (label_file, part), rows in held_out.groupby(["label_file", "split"], sort=True):
-        metrics[f"{Path(label_file).stem}:{part or 'all'}"] = evaluate_rows(model, rows)
+        metrics[f"{Path(label_file).stem}:{part or 'all'}"] = evaluate_rows(model, rows, nlp)
     files = [Path(p) for p in label_files]
     finetuned = params["estimator"] == "finetuned"
     meta = {
@@ -151,7 +154,7 @@ def train(label_files: list[str | Path], out: str | Path, config: str | Path | N
         "spacy_model": model_info(nlp),
         "library_versions": library_versions(params["embedding_model"] or None, finetuned=finetuned),
         "metrics": metrics,
-        "probes": probe_outputs(model.predict_texts(list(PROBE_SENTENCES))),
+        "probes": probe_outputs(model.predict_texts(list(PROBE_SENTENCES), nlp)),
     }
     if finetuned:
         meta["encoder"] = encoder_record(params["encoder"], pipeline[-1])
@@ -176,37 +179,41 @@ def encoder_record(name: str, classifier: FineTunedToneClassifier) -> dict:
             "rows": {"fine_tuning": int(classifier.n_train_rows_[0]), "calibration": int(classifier.n_train_rows_[1])}}
 
 
-def evaluate_rows(model: ToneModel, rows: pd.DataFrame) -> dict:
-    frame = texts_to_frame(model.nlp, rows["text"].tolist())
-    tone_proba, blame_proba = model.pipeline.predict_proba(frame)
-    tone_classes, blame_classes = model.pipeline[-1].classes_
-    tone_pred = np.asarray(tone_classes)[tone_proba.argmax(axis=1)]
-    blame_pred = np.asarray(blame_classes)[blame_proba.argmax(axis=1)]
-    return {"n": int(len(rows)),
-            "tone": head_report(rows["tone"], tone_pred, tone_proba, tone_classes, TONES),
-            "blame": head_report(rows["blame"], blame_pred, blame_proba, blame_classes, BLAMES)}
+def evaluate_rows(model: ToneModel, rows: pd.DataFrame, nlp: Language) -> dict:
+    """Scores of ``model`` on labelled rows, predicted through the same stages as a run."""
+    predicted = model.predict_frame(text_table(nlp, rows["text"].tolist()))
+    report = {"n": int(len(rows))}
+    for head, labels in (("tone", TONES), ("blame", BLAMES)):
+        classes = np.asarray(model.pipeline[-1].classes_[0 if head == "tone" else 1])
+        proba = predicted[[f"{head}_p_{c}" for c in classes]].to_numpy(dtype=float)
+        report[head] = head_report(rows[head], predicted[head].to_numpy(), proba, classes, labels)
+    return report
 
 
-def load_model(folder: str | Path | None = None, spacy_model: str | None = None) -> ToneModel:
-    """A model folder (default: the shipped one) with the spaCy pipeline that makes its features.
+def load_model(folder: str | Path | None = None, spacy_model: str | None = None, *,
+               nlp: Language | None = None) -> ToneModel:
+    """A model folder (default: the shipped one).
 
-    Its probe sentences are scored once; ``model.drift`` holds the largest change against the
-    outputs stored at training, if any is beyond tolerance, for the caller to report.
+    Its probe sentences are scored once through ``nlp`` (loaded from ``spacy_model``
+    when not given); ``model.drift`` holds the largest change against the outputs
+    stored at training, if any is beyond tolerance, for the caller to report.
     """
     pipeline, meta = load_pipeline_file(folder or default_model_dir())
-    model = ToneModel(pipeline, load_spacy(spacy_model), meta)
+    model = ToneModel(pipeline, meta)
     stored = meta.get("probes") or []
     if stored:
-        model.drift = largest_drift(stored, model.predict_texts([probe["text"] for probe in stored]))
+        nlp = nlp or load_spacy(spacy_model)
+        model.drift = largest_drift(stored, model.predict_texts([probe["text"] for probe in stored], nlp))
     return model
 
 
 def evaluate(model_dir: str | Path | None, label_files: list[str | Path], *, split: str | None = None,
              spacy_model: str | None = None) -> dict:
     """Scores of a model folder (default: the shipped one) on labelled sentences."""
-    model = load_model(model_dir, spacy_model)
+    nlp = load_spacy(spacy_model)
+    model = load_model(model_dir, nlp=nlp)
     rows = read_labels([str(p) for p in label_files], split=split)
-    report = evaluate_rows(model, rows)
+    report = evaluate_rows(model, rows, nlp)
     report["model_version"] = model.version
     report["model_drift"] = model.drift.message if model.drift else None
     report["label_files"] = [str(p) for p in label_files]

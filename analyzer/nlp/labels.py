@@ -1,4 +1,4 @@
-"""The span labels of docs/labeling.md (no spaCy import, so pure layers can use them)."""
+"""The span labels of docs/labeling.md (no spaCy import, so pure layers can use them); defined in
+``analyzer.vocabulary``."""
 
-LABELS = ("APOLOGY", "NON_APOLOGY", "OWNERSHIP", "EMPATHY", "GRATITUDE", "CUSTOMER_BLAME", "DEFLECTION",
-          "THREAT", "PRESSURE", "SOFTENER")
+from analyzer.vocabulary import SPAN_LABELS as LABELS  # noqa: F401  (re-exported for the nlp layer)

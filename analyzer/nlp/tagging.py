@@ -1,4 +1,9 @@
-"""Tagged sentences as plain records: what ``analyzer tag`` prints and later layers read."""
+"""Tagged sentences as plain records: what ``analyzer tag`` prints and the sentence table is built from.
+
+Each sentence's cues (``analyzer.nlp.cues.cue_vector``: span counts and
+syntactic cues, the numeric columns the tone model reads) are computed here,
+once; nothing downstream asks spaCy again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from analyzer.nlp.cues import SPAN_GETTERS
+from analyzer.nlp.cues import cue_vector
 from analyzer.nlp.spans import CANCEL_REASONS, SPAN_KEY, cancelled_key
 
 
@@ -29,8 +34,8 @@ class TaggedSentence:
     text: str
     spans: list[TaggedSpan] = field(default_factory=list)
     cancelled: list[TaggedSpan] = field(default_factory=list)
-    cues: dict = field(default_factory=dict)
-    tone: str | None = None  # filled when a tone model is given
+    cues: dict = field(default_factory=dict)  # cue_* column -> value (analyzer.nlp.cues.CUE_COLUMNS)
+    tone: str | None = None  # filled by a tone model (analyzer.model.tone_model.ToneModel.label)
     blame: str | None = None
     tone_proba: dict = field(default_factory=dict)
     blame_proba: dict = field(default_factory=dict)
@@ -44,7 +49,7 @@ def _tagged(span: Span, reason: str | None = None) -> TaggedSpan:
                       rule=span.id_, cancelled_by=reason)
 
 
-def _tag_sentences(doc: Doc, span_key: str) -> list[tuple[TaggedSentence, Span]]:
+def _tag_sentences(doc: Doc, span_key: str) -> list[TaggedSentence]:
     pairs = []
     for index, sent in enumerate(doc.sents):
         text = sent.text.rstrip()  # the blank lines after a paragraph are not part of its last sentence
@@ -55,27 +60,20 @@ def _tag_sentences(doc: Doc, span_key: str) -> list[tuple[TaggedSentence, Span]]
         for reason in CANCEL_REASONS:
             tagged.cancelled += [_tagged(s, reason) for s in doc.spans.get(cancelled_key(span_key, reason), [])
                                  if sent.start <= s.start < sent.end]
-        tagged.cues = {name: getattr(sent._, name) for name in SPAN_GETTERS}
-        pairs.append((tagged, sent))
+        tagged.cues = cue_vector(sent)
+        pairs.append(tagged)
     return pairs
 
 
-def tag_docs(docs: list[Doc], tone_model=None, span_key: str = SPAN_KEY) -> list[list[TaggedSentence]]:
-    """Tagged sentences of each doc; with ``tone_model`` (an ``analyzer.model.tone_model.ToneModel``)
-    each also gets its tone and blame with probabilities, predicted in one batch for all docs."""
-    per_doc = [_tag_sentences(doc, span_key) for doc in docs]
-    if tone_model is not None:
-        pairs = [pair for pairs in per_doc for pair in pairs]
-        for (tagged, _), prediction in zip(pairs, tone_model.predict_spans([sent for _, sent in pairs])):
-            tagged.tone, tagged.blame = prediction.tone, prediction.blame
-            tagged.tone_proba, tagged.blame_proba = prediction.tone_proba, prediction.blame_proba
-    return [[tagged for tagged, _ in pairs] for pairs in per_doc]
+def tag_docs(docs: list[Doc], span_key: str = SPAN_KEY) -> list[list[TaggedSentence]]:
+    """Tagged sentences of each doc, with their spans and cues."""
+    return [_tag_sentences(doc, span_key) for doc in docs]
 
 
-def sentences_of(doc: Doc, span_key: str = SPAN_KEY, tone_model=None) -> list[TaggedSentence]:
+def sentences_of(doc: Doc, span_key: str = SPAN_KEY) -> list[TaggedSentence]:
     """Tagged sentences of one doc (see ``tag_docs``)."""
-    return tag_docs([doc], tone_model, span_key)[0]
+    return tag_docs([doc], span_key)[0]
 
 
-def tag_text(nlp: Language, text: str, tone_model=None) -> list[TaggedSentence]:
-    return sentences_of(nlp(text), tone_model=tone_model)
+def tag_text(nlp: Language, text: str) -> list[TaggedSentence]:
+    return sentences_of(nlp(text))

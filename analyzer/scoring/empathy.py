@@ -17,6 +17,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from analyzer.vocabulary import COUNT_COLUMNS
+
 # Contribution of each probability (times the probability) and of each rule span
 # present in the sentence (once per label); the sum is clipped to [-1, 1].
 VALENCE = {
@@ -64,6 +66,16 @@ def sentence_weight(valence: pd.Series) -> pd.Series:
     return 1.0 + SALIENCE_WEIGHT * valence.abs()
 
 
+def with_sentence_scores(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The scoring stage's columns of a sentence table with tone and blame: ``n_words``, ``valence``,
+    ``weight`` (an empty table gets them as empty columns)."""
+    scored = sentences.copy()
+    scored["n_words"] = scored["text"].map(count_words).astype(int) if len(scored) else pd.Series(dtype=int)
+    scored["valence"] = sentence_valence(scored)
+    scored["weight"] = sentence_weight(scored["valence"]).round(6)
+    return scored
+
+
 def interaction_scores(interactions: pd.DataFrame, sentences: pd.DataFrame, min_company_words: int) -> pd.DataFrame:
     """One row per interaction (``interaction_id``, ``direction``, ``sides_known``): score, applicability, counts.
 
@@ -90,8 +102,7 @@ def interaction_scores(interactions: pd.DataFrame, sentences: pd.DataFrame, min_
     return result[SCORE_COLUMNS]
 
 
-_COUNTS = ("n_sentences", "n_company_words", "n_empathetic", "n_curt", "n_hostile", "n_customer_blame",
-           "n_company_blame", "n_apologies", "n_threats")
+_COUNTS = COUNT_COLUMNS
 SCORE_COLUMNS = ["interaction_id", "empathy_score", "applicable", "not_applicable_reason", *_COUNTS]
 
 

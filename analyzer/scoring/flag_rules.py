@@ -23,10 +23,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from analyzer.config import ConfigError
-from analyzer.nlp.labels import LABELS
+from analyzer.vocabulary import HEAD_CLASSES, SEVERITIES
+from analyzer.vocabulary import SPAN_LABELS as LABELS
 
-SEVERITIES = ("low", "medium", "high", "critical")
-HEAD_CLASSES = {"tone": ("empathetic", "neutral", "curt", "hostile"), "blame": ("customer", "company", "none")}
 ADDRESSED_BLAME_PROBABILITY = 0.3
 
 
