@@ -61,14 +61,15 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmarks, run as scripts
 
-from large_inputs import measure as measure_cli  # noqa: E402
-from run_throughput import timed as timed_run  # noqa: E402
+from large_inputs import measure as measure_cli
+from run_throughput import timed as timed_run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -331,8 +332,9 @@ def scored_sentences(out: Path) -> dict:
 
     frame = pd.read_parquet(out / "sentences", columns=["channel", "text"])
     texts = frame["text"].tolist()
+    repeated = [text for text, count in Counter(texts).items() if count > 1]
     return {"sentences": len(texts), "by_channel": {str(k): int(v) for k, v in frame["channel"].value_counts().items()},
-            "repeated": len(texts) - len(set(texts)), "texts": texts}
+            "repeated": len(texts) - len(set(texts)), "repeated_examples": repeated[:5], "texts": texts}
 
 
 def median_entry(results: list[dict]) -> dict:
@@ -352,6 +354,7 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
 
     embeddings.CACHE_SIZE = 0  # no sentence is served from a cache in this process (there are no repeats anyway)
     cores = len(os.sched_getaffinity(0))
+    workers = args.workers or cores
     documents, composition = build_corpus(args.docs, Path(args.data))
     drop, config_path = scratch / "drop", scratch / "analyzer.toml"
     config_path.write_text(CONFIG, encoding="utf-8")
@@ -394,13 +397,13 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
     rows["bare_models"] = rates({"wall_s": round(combined_wall, 2),
                                  "cpu_s": round(rows["spacy"]["cpu_s"] + rows["network"]["cpu_s"], 2)}, n, words)
 
-    if cores > 1:
-        say(f"full pipeline, {cores} workers...")
-        outs = [scratch / f"out-{cores}-{i}" for i in range(args.repeat)]
-        row, _ = timed(lambda i: timed_run(drop, outs[i], config_path, cores), args.repeat)
-        rows["pipeline_n"] = {**rates(row, n, words), "workers": cores}
+    if workers > 1:
+        say(f"full pipeline, {workers} workers...")
+        outs = [scratch / f"out-{workers}-{i}" for i in range(args.repeat)]
+        row, _ = timed(lambda i: timed_run(drop, outs[i], config_path, workers), args.repeat)
+        rows["pipeline_n"] = {**rates(row, n, words), "workers": workers}
     else:
-        rows["pipeline_n"] = {"available": False, "reason": "one core: same as 1 worker"}
+        rows["pipeline_n"] = {"available": False, "reason": "1 worker: the row above"}
 
     why_not = spark_support()
     if why_not is None:
@@ -408,11 +411,14 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
         results = [measure_cli(drop, scratch / f"out-spark-{i}", None, config_path, ("--engine", "spark"))
                    for i in range(args.repeat)]
         result = median_entry(results)
-        rows["spark"] = {**rates({"wall_s": result["seconds"], "cpu_s": result["cpu_seconds"],
-                                  "walls_s": [r["seconds"] for r in results]}, n, words),
-                         "exit_code": result["exit_code"], "peak_rss_mib": result["peak_rss_mib"],
-                         "sentences": scored_sentences(scratch / f"out-spark-{args.repeat - 1}")["sentences"]
-                         if result["exit_code"] in (0, 1) else None}
+        if result["exit_code"] in (0, 1):  # 1: some input failed, the run still published
+            rows["spark"] = {**rates({"wall_s": result["seconds"], "cpu_s": result["cpu_seconds"],
+                                      "walls_s": [r["seconds"] for r in results]}, n, words),
+                             "exit_code": result["exit_code"], "peak_rss_mib": result["peak_rss_mib"],
+                             "sentences": scored_sentences(scratch / f"out-spark-{args.repeat - 1}")["sentences"]}
+        else:
+            rows["spark"] = {"available": False, "reason": f"analyzer run --engine spark exited "
+                             f"{result['exit_code']}: {result['stderr_tail'].strip()[-200:]}"}
     else:
         rows["spark"] = {"available": False, "reason": why_not}
 
@@ -442,7 +448,8 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
     return {
         "corpus": {"documents": n, **composition, "company_texts": len(texts), "company_words": words,
                    "sentences_scored": scored["sentences"], "sentences_by_channel": scored["by_channel"],
-                   "repeated_sentences": scored["repeated"], "sentence_words": sentence_words,
+                   "repeated_sentences": scored["repeated"], "repeated_examples": scored["repeated_examples"],
+                   "sentence_words": sentence_words,
                    "interactions_scored": summary.interactions,
                    "sources": [str(ENRON), str(TWEETSUMM)]},
         "machine": {"cores": cores, "cpu_count": os.cpu_count(), "python": platform.python_version(),
@@ -461,13 +468,13 @@ ROW_NAMES = {"spacy": "bare spaCy nlp.pipe (ner excluded)", "network": "bare ton
 
 def render(result: dict) -> str:
     corpus, rows, ratios, memory = result["corpus"], result["rows"], result["ratios"], result["memory"]
-    lines = [f"corpus: {corpus['documents']:,} documents ({corpus['emails']:,} AESLC emails, {corpus['dialogs']:,} "
+    lines = [(f"corpus: {corpus['documents']:,} documents ({corpus['emails']:,} AESLC emails, {corpus['dialogs']:,} "
              f"TweetSumm dialogs), {corpus['company_texts']:,} company-side texts, {corpus['company_words']:,} words; "
              f"{corpus['sentences_scored']:,} sentences scored {corpus['sentences_by_channel']}, "
-             f"{corpus['repeated_sentences']} repeated",
-             f"machine: {result['machine']['cores']} cores; models: {result['models']['spacy']}, "
+             f"{corpus['repeated_sentences']} repeated"),
+             (f"machine: {result['machine']['cores']} cores; models: {result['models']['spacy']}, "
              f"{result['models']['tone_model']}; load (not timed below): spaCy {result['load_s']['spacy_s']} s, "
-             f"network {result['load_s']['network_s']} s, pipeline {result['load_s']['pipeline_s']} s",
+             f"network {result['load_s']['network_s']} s, pipeline {result['load_s']['pipeline_s']} s"),
              "", f"{'':38} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'words/s':>9} {'vs bare':>8} {'speed-up':>8}"]
     vs = {"pipeline_1": ratios.get("pipeline_1_vs_bare_models"), "pipeline_n": ratios.get("pipeline_n_vs_bare_models")}
     for key, name in ROW_NAMES.items():
@@ -492,6 +499,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, help="documents in the corpus (default 5000; 200 with --quick)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 200 documents, no 10x memory run")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each timed step (the median is reported)")
+    parser.add_argument("--workers", type=int,
+                        help="workers of the second pipeline row (default: the cores this process may use)")
     parser.add_argument("--no-10x", action="store_true", help="skip the peak-RSS run on 10 copies of the corpus")
     parser.add_argument("--no-memory", action="store_true", help="skip both peak-RSS runs")
     parser.add_argument("--data", default=str(DATA), help="the shared data folder (default: ../shared/data)")
@@ -499,8 +508,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.docs = args.docs or (200 if args.quick else 5000)
     args.no_10x = args.no_10x or args.quick
-    if args.docs < 2 or args.repeat < 1:
-        parser.error("--docs must be at least 2 and --repeat at least 1")
+    if args.docs < 2 or args.repeat < 1 or (args.workers is not None and args.workers < 1):
+        parser.error("--docs must be at least 2, --repeat and --workers at least 1")
     for name in (ENRON, TWEETSUMM):
         if not (Path(args.data) / name).is_file():
             parser.error(f"{Path(args.data) / name} not found: point --data at the shared data folder")
