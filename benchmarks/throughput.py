@@ -92,7 +92,7 @@ _TURN = re.compile(r"^\t?(Customer|Agent):\t?(.*)$")
 
 @dataclass(frozen=True)
 class Document:
-    """One input file of the corpus: an email (``company`` is its body) or a dialog (``turns``)."""
+    """One input file of the corpus: an email (its body is the company side) or a dialog (``turns``)."""
 
     kind: str  # "email" or "dialog"
     ident: str
