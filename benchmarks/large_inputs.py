@@ -55,13 +55,15 @@ def write_mbox(path: Path, messages: int, both_sides: bool) -> None:
                          f"Message-ID: <{index}@example.com>\n\nHello,\n\n{body}\n\nThanks\n\n")
 
 
-def measure(drop: Path, out: Path, model: str | None) -> dict:
+def measure(drop: Path, out: Path, model: str | None, config: Path | None = None, extra: tuple[str, ...] = ()) -> dict:
+    """One ``analyzer run`` in a fresh process: its wall time, CPU time and peak RSS (``os.wait4``).
+    ``config``: a config file to use as is (default: one written beside ``drop``); ``extra``: more CLI options."""
     command = [sys.executable, "-m", "analyzer", "run", str(drop), "--out", str(out), "--run-date", "2026-03-31",
-               "--quiet"]
-    if model:
+               "--quiet", *extra]
+    if config is None and model:
         config = drop.parent / "bench.toml"
         config.write_text(f'[model]\npath = "{Path(model).resolve()}"\n{LIMITS}')
-    else:
+    elif config is None:
         config = drop.parent / "bench.toml"
         config.write_text(f'[company]\nemail_domains = ["northwind.example"]\n{LIMITS}')
     command += ["--config", str(config)]
@@ -71,6 +73,7 @@ def measure(drop: Path, out: Path, model: str | None) -> dict:
     stderr = process.stderr.read()
     process.stderr.close()
     return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mib": usage.ru_maxrss // 1024,
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
             "exit_code": os.waitstatus_to_exitcode(status), "stderr_tail": stderr[-300:]}
 
 
