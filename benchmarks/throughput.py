@@ -250,7 +250,7 @@ def rates(row: dict, documents: int, words: int) -> dict:
 
 def company_texts(drop: Path, config) -> list[str]:
     """The texts the pipeline tags, read as it reads them (the same readers, sides and pieces)."""
-    from analyzer.engine.batch import _company_pieces
+    from analyzer.nlp.sentence_table import company_pieces
     from analyzer.engine.plan import plan_file
     from analyzer.engine.workers import read_file
     from analyzer.ingest.records import Interaction
@@ -262,7 +262,7 @@ def company_texts(drop: Path, config) -> list[str]:
             continue
         items = [i for i in read_file(plan_file(found, config.mask_card_numbers).source, config)
                  if isinstance(i, Interaction)]
-        texts += [piece for *_, piece in _company_pieces(items)]
+        texts += [piece for *_, piece in company_pieces(items)]
     return texts
 
 
