@@ -250,11 +250,11 @@ def rates(row: dict, documents: int, words: int) -> dict:
 
 def company_texts(drop: Path, config) -> list[str]:
     """The texts the pipeline tags, read as it reads them (the same readers, sides and pieces)."""
-    from analyzer.nlp.sentence_table import company_pieces
     from analyzer.engine.plan import plan_file
     from analyzer.engine.workers import read_file
     from analyzer.ingest.records import Interaction
     from analyzer.ingest.source import discover
+    from analyzer.nlp.sentence_table import company_pieces
 
     texts = []
     for found in discover([drop.absolute()], config.exclude, config.follow_symlinks):
