@@ -7,6 +7,8 @@ PySpark or Java is missing; `.ci/run` installs the spark extra and runs them.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -14,7 +16,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import REPO, SAMPLES
 from pandas.testing import assert_frame_equal
 
 from analyzer import run
@@ -140,6 +142,22 @@ def test_a_bad_file_becomes_an_error_row_and_the_spark_run_goes_on(spark, drop, 
     assert len(_frame(tmp_path / "spark", "interactions")[0]) == 2
     run([drop], tmp_path / "local", CONFIG, run_date=RUN_DATE)
     _assert_same_datasets(tmp_path / "spark", tmp_path / "local")
+
+
+@needs_spark
+def test_the_spark_submit_job_calls_the_same_api_and_leaves_a_callers_session_running(spark, drop, tmp_path,
+                                                                                        capsys):
+    from pyspark.sql import SparkSession
+
+    spec = importlib.util.spec_from_file_location("spark_job", REPO / "pipelines" / "spark_job.py")
+    job = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(job)
+    code = job.main([str(drop), "--out", str(tmp_path / "job"), "--config", str(CONFIG), "--run-date", RUN_DATE,
+                     "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["files_scored"] == 2
+    run([drop], tmp_path / "local", CONFIG, run_date=RUN_DATE)
+    assert _published(tmp_path / "job") == _published(tmp_path / "local")
+    assert SparkSession.getActiveSession() is spark
 
 
 def test_without_pyspark_the_spark_engine_fails_in_one_line_and_writes_nothing(monkeypatch, tmp_path):
