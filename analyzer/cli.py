@@ -52,14 +52,19 @@ def info_command(as_json):
               help="Seconds to wait for another run on the same --out to finish before giving up (exit 4).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that read and score files in parallel (each loads the models once).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this machine (see --workers); spark: read and score on Spark executors, "
+                   "write here (needs the spark extra; docs/spark.md).")
+@click.option("--spark-master", metavar="URL",
+              help="Spark master for --engine spark (default: $SPARK_MASTER, else local[*]).")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing but errors. The default when stdout is not a terminal (cron).")
 @click.option("--verbose", "-v", is_flag=True, help="Print the summary even when stdout is not a terminal.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a progress bar on a terminal; json: one JSON log line per event on stderr.")
-def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, workers, quiet, verbose, as_json,
-                log_format):
+def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, workers, engine, spark_master, quiet,
+                verbose, as_json, log_format):
     """Score new or changed INPUT files and folders and publish the datasets under --out.
 
     The first folder under each INPUT names the department
@@ -69,6 +74,7 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
     \b
     Example:
         analyzer run data/samples --out out --config data/samples/analyzer.toml
+        analyzer run data/samples --out out --engine spark --spark-master 'local[4]'
     """
     from analyzer.engine.local import run
     from analyzer.engine.progress import JsonReporter, TextReporter, warnings_to
@@ -81,7 +87,8 @@ def run_command(inputs, out, config_path, run_date, full_refresh, wait_seconds, 
     try:
         with warnings_to(reporter):
             result = run(inputs, out, config_path, run_date=run_date, full_refresh=full_refresh,
-                         wait_seconds=wait_seconds, workers=workers, reporter=reporter)
+                         wait_seconds=wait_seconds, workers=workers, reporter=reporter, engine=engine,
+                         spark_master=spark_master)
     except AnalyzerError as exc:
         if log_format == "json":
             JsonReporter().event("failed", level="error", message=str(exc), exit_code=exc.exit_code)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from analyzer import __version__
 from analyzer.config import Config, load_config
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # the scoring side (spaCy, the model, pandas) is imported onl
 
 FILES_PER_CHUNK = 32
 FILES_PER_WORKER_CHUNK = 8  # small enough to keep every worker busy to the end
+ENGINES = ("local", "spark")
+
+# where the chunk results come from: (planned files, config, driver scorer, run id) -> results
+ChunkSource = Callable[[list[PlannedFile], Config, "Scorer", str], Iterator["ChunkResult"]]
 
 
 @dataclass
@@ -48,8 +53,13 @@ class RunResult:
 
 def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Path | None = None, *,
         run_date: str | None = None, full_refresh: bool = False, wait_seconds: float = 0.0,
-        workers: int = 1, reporter: Reporter | None = None) -> RunResult:
-    """Score every new or changed input under ``inputs`` and publish the run's datasets under ``out``."""
+        workers: int = 1, reporter: Reporter | None = None, engine: str = "local",
+        spark_master: str | None = None) -> RunResult:
+    """Score every new or changed input under ``inputs`` and publish the run's datasets under ``out``.
+
+    ``engine="spark"`` reads and scores the files on Spark (``analyzer.engine.spark``; ``spark_master``,
+    else $SPARK_MASTER, else local[*]); planning, writing and publishing stay here, identical.
+    """
     if not isinstance(config, Config):
         config = load_config(config)
     reporter = reporter or Reporter()
@@ -58,6 +68,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
     _check_run_date(run_date)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
+    chunk_source = _chunk_source(engine, workers, spark_master)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, but {out} is a file")
@@ -72,7 +83,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
             if store.recover(lambda step: reporter.event("step", step=step)):
                 summary.recovered = True
                 reporter.event("recovered")
-            return _run_locked(roots, store, config, key, run_date, full_refresh, workers, summary, reporter)
+            return _run_locked(roots, store, config, key, run_date, full_refresh, chunk_source, summary, reporter)
     except OSError as exc:
         # a full disk, a folder that became read-only: the run fails (exit 3), the published output stays
         raise OutputError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
@@ -81,7 +92,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
 
 
 def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str, run_date: str,
-                full_refresh: bool, workers: int, summary: RunSummary, reporter: Reporter) -> RunResult:
+                full_refresh: bool, chunk_source: ChunkSource, summary: RunSummary, reporter: Reporter) -> RunResult:
     manifest = store.manifest(rebuild_if_damaged=full_refresh)
     to_score: list[PlannedFile] = []
     for found in discover(roots, config.exclude, config.follow_symlinks):
@@ -112,7 +123,7 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str,
                 "model_version": scorer.model_version, "scoring_key": key}
     staging = store.start_run(summary.run_id, metadata)
     try:
-        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter, workers)
+        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter, chunk_source)
         staging.close_segment()
         updated = manifest.updated(entries)
         _build_partitions(staging, updated.for_run_date(run_date), scorer, config, summary)
@@ -126,9 +137,9 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str,
 
 
 def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, staging: RunStaging, run_date: str,
-                 key: str, summary: RunSummary, reporter: Reporter, workers: int) -> list[ManifestEntry]:
+                 key: str, summary: RunSummary, reporter: Reporter, chunk_source: ChunkSource) -> list[ManifestEntry]:
     entries = []
-    for result in _chunk_results(planned, config, scorer, summary.run_id, workers):
+    for result in chunk_source(planned, config, scorer, summary.run_id):
         for dataset in ("interactions", "sentences", "flags"):
             for row in getattr(result.rows, dataset):
                 staging[dataset].add(row)
@@ -138,6 +149,23 @@ def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, sta
         for outcome in result.files:
             entries.append(_record_file(outcome, summary, reporter, run_date, key))
     return entries
+
+
+def _chunk_source(engine: str, workers: int, spark_master: str | None) -> ChunkSource:
+    """The engine's source of chunk results; a missing PySpark is a usage error, found before any output."""
+    if engine not in ENGINES:
+        raise UsageError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "local":
+        if spark_master:
+            raise UsageError("--spark-master applies only with --engine spark")
+        return partial(_chunk_results, workers=workers)
+    if workers != 1:
+        raise UsageError("--workers applies to the local engine; with --engine spark the Spark master sets "
+                         "the parallelism (for example --spark-master 'local[4]')")
+    from analyzer.engine.spark import require_spark, spark_chunk_results
+
+    require_spark()
+    return partial(spark_chunk_results, master=spark_master)
 
 
 def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
