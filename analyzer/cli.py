@@ -50,8 +50,9 @@ def info_command(as_json):
 @click.option("--full-refresh", is_flag=True, help="Score every input again, even those the manifest has seen.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for another run on the same --out to finish before giving up (exit 4).")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes that read and score files in parallel (each loads the models once).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that read and score files in parallel, each loading the models once and using one "
+                   "thread (default: one per available core, with at least 32 files to score each).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this machine (see --workers); spark: read and score on Spark executors, "
                    "write here (needs the spark extra; docs/spark.md).")

@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # the scoring side (spaCy, the model, pandas) is imported onl
 
 FILES_PER_CHUNK = 32
 FILES_PER_WORKER_CHUNK = 8  # small enough to keep every worker busy to the end
+# a worker process first loads spaCy and the tone model (a few CPU seconds): below this many files
+# per worker, fewer workers finish sooner (--workers chosen automatically)
+MIN_FILES_PER_WORKER = 32
 ENGINES = ("local", "spark")
 
 # where the chunk results come from: (planned files, config, driver scorer, run id) -> results
@@ -53,7 +56,7 @@ class RunResult:
 
 def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Path | None = None, *,
         run_date: str | None = None, full_refresh: bool = False, wait_seconds: float = 0.0,
-        workers: int = 1, reporter: Reporter | None = None, engine: str = "local",
+        workers: int | None = None, reporter: Reporter | None = None, engine: str = "local",
         spark_master: str | None = None) -> RunResult:
     """Score every new or changed input under ``inputs`` and publish the run's datasets under ``out``.
 
@@ -66,7 +69,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, config: Config | str | Pa
     roots = [root.absolute() for root in check_inputs(list(inputs))]
     run_date = run_date or datetime.now(timezone.utc).date().isoformat()
     _check_run_date(run_date)
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
     chunk_source = _chunk_source(engine, workers, spark_master)
     out = Path(out)
@@ -159,7 +162,7 @@ def _chunk_source(engine: str, workers: int, spark_master: str | None) -> ChunkS
         if spark_master:
             raise UsageError("--spark-master applies only with --engine spark")
         return partial(_chunk_results, workers=workers)
-    if workers != 1:
+    if workers not in (None, 1):
         raise UsageError("--workers applies to the local engine; with --engine spark the Spark master sets "
                          "the parallelism (for example --spark-master 'local[4]')")
     from analyzer.engine.spark import require_spark, spark_chunk_results
@@ -168,13 +171,32 @@ def _chunk_source(engine: str, workers: int, spark_master: str | None) -> ChunkS
     return partial(spark_chunk_results, master=spark_master)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def worker_count(requested: int | None, n_files: int) -> int:
+    """``--workers``, or by default one per available core, as long as each gets enough files to pay for
+    loading the models."""
+    if requested is not None:
+        return requested
+    return max(1, min(available_cores(), n_files // MIN_FILES_PER_WORKER))
+
+
 def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
-                   workers: int) -> Iterator[ChunkResult]:
+                   workers: int | None) -> Iterator[ChunkResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from analyzer.engine.workers import chunks, init_worker, score_chunk, score_chunk_in_worker
 
+    workers = worker_count(workers, len(planned))
     if workers <= 1:
         for chunk in chunks(planned, FILES_PER_CHUNK):
             yield from score_chunk(chunk, config, scorer, run_id)

@@ -191,12 +191,24 @@ def _extend(rows: BatchRows, more: BatchRows) -> None:
 _worker: dict = {}
 
 
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
 def init_worker(config: Config) -> None:
+    import os
+
+    from threadpoolctl import threadpool_limits
+
     from analyzer.model import embeddings
 
-    embeddings.use_threads(1)  # N workers on N cores: one encoder thread each
+    # N workers on N cores: every native library runs one thread per worker. onnxruntime through
+    # use_threads; BLAS and OpenMP (numpy, scipy, scikit-learn, spaCy's thinc) through the environment for
+    # libraries loaded from now on, and threadpoolctl for those already loaded
+    os.environ.update(ONE_THREAD)
+    embeddings.use_threads(1)
     _worker["config"] = config
     _worker["scorer"] = Scorer.from_config(config)
+    _worker["thread_limits"] = threadpool_limits(1)
 
 
 def score_chunk_in_worker(files: list[PlannedFile], run_id: str) -> ChunkResult:

@@ -1,0 +1,37 @@
+"""How many worker processes a run uses, and that each runs its native libraries on one thread."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from analyzer.config import load_config
+from analyzer.engine.local import MIN_FILES_PER_WORKER, available_cores, worker_count
+from analyzer.engine.workers import init_worker
+
+
+def test_an_explicit_worker_count_is_used_as_given():
+    assert worker_count(3, 5) == 3
+
+
+def test_a_small_drop_is_scored_in_one_process_by_default():
+    assert worker_count(None, MIN_FILES_PER_WORKER - 1) == 1
+
+
+def test_a_large_drop_gets_one_worker_per_available_core_by_default():
+    assert worker_count(None, MIN_FILES_PER_WORKER * 1000) == available_cores()
+
+
+def _blas_and_onnx_threads() -> tuple[set[int], int | None]:
+    from threadpoolctl import threadpool_info
+
+    from analyzer.model.embeddings import configured_threads
+
+    return {pool["num_threads"] for pool in threadpool_info()}, configured_threads()
+
+
+def test_a_worker_process_runs_every_native_library_on_one_thread():
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=init_worker, initargs=(load_config(None),)) as pool:
+        blas, onnx = pool.submit(_blas_and_onnx_threads).result(timeout=300)
+    assert blas <= {1} and onnx == 1
