@@ -235,13 +235,17 @@ def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer:
     from analyzer.io.schemas import DEPARTMENTS, PER_FILE_DATASETS
     from analyzer.scoring.aggregate import aggregate
 
+    columns = ["department", "channel", "direction", "applicable", "empathy_score", "flagged", "n_sentences",
+               "n_customer_blame", "n_company_blame", "n_hostile", "n_curt", "n_apologies", "n_threats"]
+    aggregated: list = []  # the aggregates' columns of the interactions partition, piece by piece
     for dataset in PER_FILE_DATASETS:
-        table = staging.kept_rows(dataset, entries)
-        staging.write_partition(dataset, table)
-        if dataset == "interactions":
-            interactions = table.select(["department", "channel", "direction", "applicable", "empathy_score", "flagged",
-                                         "n_sentences", "n_customer_blame", "n_company_blame", "n_hostile",
-                                         "n_curt", "n_apologies", "n_threats"]).to_pandas()
+        on_rows = (lambda table: aggregated.append(table.select(columns))) if dataset == "interactions" else None
+        staging.write_kept_partition(dataset, entries, on_rows)
+    import pyarrow as pa
+
+    from analyzer.io.schemas import DATASETS
+
+    interactions = pa.concat_tables(aggregated or [DATASETS["interactions"].empty_table().select(columns)]).to_pandas()
     departments = aggregate(interactions)
     provenance = {"model_version": scorer.model_version, "config_digest": config.digest,
                   "analyzer_version": __version__, "run_id": summary.run_id}

@@ -27,7 +27,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.errors import OutputError, UsageError
-from analyzer.io.datasets import DatasetWriter, write_table
+from analyzer.io.datasets import (
+    COMPRESSION,
+    PARTITION_ROW_GROUP_ROWS,
+    DatasetWriter,
+    with_run_metadata,
+    write_table,
+)
 from analyzer.io.lock import OutputLock
 from analyzer.io.manifest import Manifest, ManifestEntry
 from analyzer.io import publish, versions
@@ -112,7 +118,9 @@ class RunStaging:
             self.folder.mkdir(parents=True)
         except OSError as exc:
             raise OutputError(f"cannot write to output folder {store.out}: {exc.strerror or exc}") from None
-        self.writers = {name: DatasetWriter(self.folder / "segment" / f"{name}.parquet", name, DATASETS[name], metadata)
+        # row groups never mix input files, so the partition can be assembled file by file
+        self.writers = {name: DatasetWriter(self.folder / "segment" / f"{name}.parquet", name, DATASETS[name], metadata,
+                                            group_key="source_path")
                         for name in PER_FILE_DATASETS}
         self.partitions: dict[str, Path] = {}
 
@@ -128,27 +136,28 @@ class RunStaging:
             return self.folder / "segment" / f"{dataset}.parquet"
         return self.store.segment_folder(segment) / f"{dataset}.parquet"
 
-    def kept_rows(self, dataset: str, entries: list[ManifestEntry]) -> pa.Table:
-        """The rows of ``dataset`` for the input files of ``entries``, from whichever run scored each."""
-        by_segment: dict[str, set[str]] = defaultdict(set)
-        for entry in entries:
-            by_segment[entry.segment].add(entry.source_path)
-        schema = DATASETS[dataset]
-        tables = [pa.table({name: pa.array([], type=field.type) for name, field in zip(schema.names, schema)},
-                           schema=schema)]
-        for segment, paths in sorted(by_segment.items()):
-            path = self._segment_file(segment, dataset)
-            try:
-                table = pq.read_table(path, schema=schema)
-            except (OSError, pa.ArrowInvalid) as exc:
-                raise OutputError(f"kept rows {path} are missing or unreadable ({exc}); "
-                                  "run again with --full-refresh") from None
-            import pyarrow.compute as pc  # not needed by a run that has nothing to score
+    def write_kept_partition(self, dataset: str, entries: list[ManifestEntry],
+                             on_rows: Callable[[pa.Table], None] | None = None) -> None:
+        """This date's partition of ``dataset``: the rows of the input files of ``entries``, from whichever
+        run scored each, in ``SORT_KEYS`` order.
 
-            mask = pc.is_in(table["source_path"], value_set=pa.array(sorted(paths), type=pa.string()))
-            tables.append(table.filter(mask).replace_schema_metadata(None))
-        combined = pa.concat_tables(tables)
-        return combined.sort_by([(key, "ascending") for key in SORT_KEYS[dataset]])
+        Written file by file: the kept rows of one input file are read (only the row groups that hold
+        them), sorted and appended, and the partition goes out in row groups of
+        ``PARTITION_ROW_GROUP_ROWS``; memory holds one file's rows and one row group, never the
+        partition. ``on_rows`` sees every written piece (the engine takes the aggregates' columns).
+        """
+        segment_of = {entry.source_path: entry.segment for entry in entries}
+        index = _RowGroupIndex({segment: self._segment_file(segment, dataset) for segment in set(segment_of.values())})
+        path = self.folder / "publish" / f"{dataset}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        schema = with_run_metadata(DATASETS[dataset], self.metadata)
+        keys = [(key, "ascending") for key in SORT_KEYS[dataset]]
+        with pq.ParquetWriter(path, schema, compression=COMPRESSION) as writer:
+            pending = _RowGroupBuffer(writer, schema, on_rows)
+            for relative_path, source_path in index.files(segment_of):
+                pending.add(index.rows(segment_of[source_path], source_path).sort_by(keys))
+            pending.close()
+        self.partitions[dataset] = path
 
     def write_partition(self, dataset: str, table: pa.Table) -> None:
         path = self.folder / "publish" / f"{dataset}.parquet"
@@ -200,3 +209,77 @@ class RunStaging:
             except OSError:
                 pass  # the folder is removed below either way
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _RowGroupIndex:
+    """Which row groups of the segment files hold which input file's rows."""
+
+    def __init__(self, files: dict[str, Path]):
+        self.files_by_segment = {}
+        self.groups: dict[tuple[str, str], list[int]] = defaultdict(list)  # (segment, source path) -> groups
+        self.names: set[tuple[str, str, str]] = set()  # (relative path, source path, segment)
+        for segment, path in files.items():
+            try:
+                parquet = pq.ParquetFile(path)
+            except (OSError, pa.ArrowInvalid) as exc:
+                raise OutputError(f"kept rows {path} are missing or unreadable ({exc}); "
+                                  "run again with --full-refresh") from None
+            self.files_by_segment[segment] = parquet
+            for group in range(parquet.num_row_groups):
+                # two small columns per row group: which files it holds (one, unless an older release wrote it)
+                names = parquet.read_row_group(group, columns=["relative_path", "source_path"])
+                for relative_path, source_path in set(zip(names["relative_path"].to_pylist(),
+                                                          names["source_path"].to_pylist())):
+                    self.groups[(segment, source_path)].append(group)
+                    self.names.add((relative_path, source_path, segment))
+        self._cached: tuple[str, int, pa.Table] | None = None
+
+    def files(self, segment_of: dict[str, str]) -> list[tuple[str, str]]:
+        """(relative path, source path) of every wanted file with kept rows, in the partition's order."""
+        return sorted({(relative, source) for relative, source, segment in self.names
+                       if segment_of.get(source) == segment})
+
+    def rows(self, segment: str, source_path: str) -> pa.Table:
+        import pyarrow.compute as pc  # not needed by a run that has nothing to score
+
+        pieces = []
+        for group in self.groups[(segment, source_path)]:
+            table = self._row_group(segment, group)
+            pieces.append(table.filter(pc.equal(table["source_path"], source_path)))
+        return pa.concat_tables(pieces)
+
+    def _row_group(self, segment: str, group: int) -> pa.Table:
+        # a row group of an older release may hold several files: keep the last one read
+        if self._cached is None or self._cached[:2] != (segment, group):
+            table = self.files_by_segment[segment].read_row_group(group).replace_schema_metadata(None)
+            self._cached = (segment, group, table)
+        return self._cached[2]
+
+
+class _RowGroupBuffer:
+    """Rows on their way to a partition file, written in row groups of exactly PARTITION_ROW_GROUP_ROWS."""
+
+    def __init__(self, writer: pq.ParquetWriter, schema: pa.Schema, on_rows):
+        self.writer, self.schema, self.on_rows = writer, schema, on_rows
+        self.tables: list[pa.Table] = []
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.tables.append(table)
+        self.rows += table.num_rows
+        while self.rows >= PARTITION_ROW_GROUP_ROWS:
+            buffered = pa.concat_tables(self.tables)
+            self._write(buffered.slice(0, PARTITION_ROW_GROUP_ROWS))
+            rest = buffered.slice(PARTITION_ROW_GROUP_ROWS)
+            self.tables, self.rows = [rest], rest.num_rows
+
+    def close(self) -> None:
+        if self.rows:
+            self._write(pa.concat_tables(self.tables))
+        self.tables, self.rows = [], 0
+
+    def _write(self, table: pa.Table) -> None:
+        table = table.replace_schema_metadata(self.schema.metadata)  # the run's metadata in the footer
+        self.writer.write_table(table, row_group_size=PARTITION_ROW_GROUP_ROWS)
+        if self.on_rows:
+            self.on_rows(table)
