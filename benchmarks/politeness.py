@@ -157,6 +157,8 @@ def main() -> None:
                         help="also run the pipeline with sentence embeddings (tone-v1's features)")
     parser.add_argument("--tone-model", metavar="DIR",
                         help="also train a logistic head over this shipped tone model's probabilities")
+    parser.add_argument("--skip-project", action="store_true",
+                        help="leave out the project pipeline (about 10 minutes), e.g. with --tone-model")
     args = parser.parse_args()
     folder = Path(args.data)
     missing = [name for name in FILES.values() if not (folder / name).exists()]
@@ -170,7 +172,9 @@ def main() -> None:
     for key, name in FILES.items():
         kept = quartile_sets(pd.read_csv(folder / name))
         data[key] = (text_table(nlp, kept["Request"].tolist()), kept["polite"].to_numpy())
-    results = {"project": evaluate(project_pipeline, data, args.folds), "bow": evaluate(bow_pipeline, data, args.folds)}
+    results = {"bow": evaluate(bow_pipeline, data, args.folds)}
+    if not args.skip_project:
+        results["project"] = evaluate(project_pipeline, data, args.folds)
     if args.embeddings:
         results["embeddings"] = evaluate(partial(project_pipeline, DEFAULT_ENCODER), data, args.folds)
     if args.tone_model:
@@ -178,14 +182,14 @@ def main() -> None:
                     for key, (frame, y) in data.items()}
         results["reading"] = evaluate(reading_pipeline, readings, args.folds)
     if args.json:
-        main_row = results["embeddings"] if args.embeddings else results["project"]
-        extra = {"light": results["project"]} if args.embeddings else {}
+        main_row = results["embeddings"] if args.embeddings else results.get("project", {})
+        extra = {"light": results["project"]} if args.embeddings and "project" in results else {}
         if args.tone_model:
             extra["tone_model_reading"] = results["reading"]
         print(json.dumps({**main_row, **extra, "bow": results["bow"],
                           "n": {k: int(len(v[1])) for k, v in data.items()}}, sort_keys=True))
         return
-    rows = {"project pipeline (this tool)": results["project"]}
+    rows = {"project pipeline (this tool)": results["project"]} if "project" in results else {}
     if args.embeddings:
         rows["project pipeline + embeddings"] = results["embeddings"]
     if args.tone_model:
