@@ -35,3 +35,10 @@ def test_a_worker_process_runs_every_native_library_on_one_thread():
     with ProcessPoolExecutor(1, mp_context=context, initializer=init_worker, initargs=(load_config(None),)) as pool:
         blas, onnx = pool.submit(_blas_and_onnx_threads).result(timeout=300)
     assert blas <= {1} and onnx == 1
+
+
+def test_a_large_drop_is_handed_to_workers_in_chunks_as_large_as_one_process_uses():
+    from analyzer.engine.local import FILES_PER_CHUNK, FILES_PER_WORKER_CHUNK, worker_chunk_size
+
+    assert worker_chunk_size(5000, 2) == FILES_PER_CHUNK
+    assert worker_chunk_size(40, 2) == FILES_PER_WORKER_CHUNK

@@ -189,6 +189,13 @@ def worker_count(requested: int | None, n_files: int) -> int:
     return max(1, min(available_cores(), n_files // MIN_FILES_PER_WORKER))
 
 
+def worker_chunk_size(n_files: int, workers: int) -> int:
+    """Files per chunk handed to a worker: about eight chunks per worker, so all finish close together,
+    but no fewer than FILES_PER_WORKER_CHUNK and no more than FILES_PER_CHUNK files (a chunk of few short
+    emails would tag and run the network on too small a batch)."""
+    return max(FILES_PER_WORKER_CHUNK, min(FILES_PER_CHUNK, n_files // (workers * 8)))
+
+
 def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
                    workers: int | None) -> Iterator[ChunkResult]:
     import multiprocessing
@@ -204,7 +211,7 @@ def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, r
     # spawn, not fork: the parent's BLAS/OpenMP threads do not survive a fork reliably
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(config,)) as pool:
-        work = chunks(planned, FILES_PER_WORKER_CHUNK)
+        work = chunks(planned, worker_chunk_size(len(planned), workers))
         yield from pool.map(score_chunk_in_worker, work, [run_id] * len(work))
 
 
