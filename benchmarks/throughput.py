@@ -433,14 +433,14 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
                          "conversation id), same text: sentences repeat"}
     if not args.no_memory:
         say("peak RSS at 1x...")
-        one = measure_cli(drop, scratch / "out-rss-1x", None, config_path)
+        one = measure_cli(drop, scratch / "out-rss-1x", None, config_path, ("--workers", "1"))
         memory.update({"peak_rss_1x_mib": one["peak_rss_mib"], "seconds_1x": one["seconds"],
                        "exit_code_1x": one["exit_code"]})
         if not args.no_10x:
             ten = scratch / "drop-10x"
             memory["files_10x"] = write_drop(documents, ten, copies=10)
             say(f"peak RSS at 10x ({memory['files_10x']} files)...")
-            result = measure_cli(ten, scratch / "out-rss-10x", None, config_path)
+            result = measure_cli(ten, scratch / "out-rss-10x", None, config_path, ("--workers", "1"))
             memory.update({"peak_rss_10x_mib": result["peak_rss_mib"], "seconds_10x": result["seconds"],
                            "exit_code_10x": result["exit_code"],
                            "ratio_10x_1x": round(result["peak_rss_mib"] / one["peak_rss_mib"], 3)})
