@@ -50,27 +50,18 @@ def _fits(value: Any, arrow_type: pa.DataType) -> bool:
 
 
 class DatasetWriter:
-    """Streams rows of one dataset into one Parquet file.
+    """Streams rows of one dataset into one Parquet file, in row groups of BATCH_ROWS rows."""
 
-    With ``group_key`` (the run's segments: ``source_path``) a row group never
-    holds the rows of two values of that column, so a partition can later be
-    assembled file by file, reading only the row groups of each (``RunStaging``).
-    """
-
-    def __init__(self, path: Path, dataset: str, schema: pa.Schema, metadata: dict[str, str],
-                 group_key: str | None = None):
+    def __init__(self, path: Path, dataset: str, schema: pa.Schema, metadata: dict[str, str]):
         self.dataset = dataset
         self.schema = with_run_metadata(schema, metadata)
         self.path = path
-        self.group_key = group_key
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(self.path, self.schema, compression=COMPRESSION)
         self._pending: list[dict[str, Any]] = []
         self.rows_written = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        if self.group_key and self._pending and self._pending[-1][self.group_key] != row[self.group_key]:
-            self.flush()
         self._pending.append(valid_value(row))
         if len(self._pending) >= BATCH_ROWS:
             self.flush()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from pathlib import Path
 from typing import Callable
 
@@ -40,6 +40,8 @@ from analyzer.io import publish, versions
 from analyzer.io.schemas import DATASETS, PER_FILE_DATASETS, SORT_KEYS
 
 STATE = "_state"
+# row groups of the run segments kept decoded while a partition is assembled
+CACHED_ROW_GROUPS = 8
 PART = "part-0.parquet"
 
 
@@ -118,9 +120,7 @@ class RunStaging:
             self.folder.mkdir(parents=True)
         except OSError as exc:
             raise OutputError(f"cannot write to output folder {store.out}: {exc.strerror or exc}") from None
-        # row groups never mix input files, so the partition can be assembled file by file
-        self.writers = {name: DatasetWriter(self.folder / "segment" / f"{name}.parquet", name, DATASETS[name], metadata,
-                                            group_key="source_path")
+        self.writers = {name: DatasetWriter(self.folder / "segment" / f"{name}.parquet", name, DATASETS[name], metadata)
                         for name in PER_FILE_DATASETS}
         self.partitions: dict[str, Path] = {}
 
@@ -142,7 +142,7 @@ class RunStaging:
         run scored each, in ``SORT_KEYS`` order.
 
         Written file by file: the kept rows of one input file are read (only the row groups that hold
-        them), sorted and appended, and the partition goes out in row groups of
+        them; a row group holds at most BATCH_ROWS rows, of one or several files), sorted and appended, and the partition goes out in row groups of
         ``PARTITION_ROW_GROUP_ROWS``; memory holds one file's rows and one row group, never the
         partition. ``on_rows`` sees every written piece (the engine takes the aggregates' columns).
         """
@@ -232,7 +232,7 @@ class _RowGroupIndex:
                                                           names["source_path"].to_pylist())):
                     self.groups[(segment, source_path)].append(group)
                     self.names.add((relative_path, source_path, segment))
-        self._cached: tuple[str, int, pa.Table] | None = None
+        self._cached: OrderedDict[tuple[str, int], pa.Table] = OrderedDict()
 
     def files(self, segment_of: dict[str, str]) -> list[tuple[str, str]]:
         """(relative path, source path) of every wanted file with kept rows, in the partition's order."""
@@ -249,11 +249,15 @@ class _RowGroupIndex:
         return pa.concat_tables(pieces)
 
     def _row_group(self, segment: str, group: int) -> pa.Table:
-        # a row group of an older release may hold several files: keep the last one read
-        if self._cached is None or self._cached[:2] != (segment, group):
-            table = self.files_by_segment[segment].read_row_group(group).replace_schema_metadata(None)
-            self._cached = (segment, group, table)
-        return self._cached[2]
+        # a row group (BATCH_ROWS rows) holds the rows of several small files, read in about the order they
+        # were written: the last few read are kept, so each is mostly decompressed once
+        key = (segment, group)
+        if key not in self._cached:
+            self._cached[key] = self.files_by_segment[segment].read_row_group(group).replace_schema_metadata(None)
+            while len(self._cached) > CACHED_ROW_GROUPS:
+                self._cached.popitem(last=False)
+        self._cached.move_to_end(key)
+        return self._cached[key]
 
 
 class _RowGroupBuffer:
