@@ -21,6 +21,17 @@ HOSTILE_EMAIL = ("From: Northwind Collections <collections@northwind.example>\n"
                  "Date: Thu, 19 Mar 2026 10:00:00 +0000\nMessage-ID: <hostile-1@northwind.example>\n"
                  "Content-Type: text/plain; charset=\"utf-8\"\n\n" + HOSTILE_BODY)
 
+# the cheapest model 'analyzer train' builds: one logistic head per label over word unigrams and cues
+LIGHT_TRAINING = """[training]
+base = "logistic"
+calibration = "sigmoid"
+calibration_folds = 2
+use_chars = false
+use_lexicon = false
+use_politeness = false
+min_df = 1
+word_ngram_range = [1, 1]
+"""
 
 _SCORED: list = []  # the scored drop, shared by every test module of the session
 

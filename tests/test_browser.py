@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
-from review_drop import output_copy, scored_drop
+from review_drop import LIGHT_TRAINING, output_copy, scored_drop
 from review_server import ReviewServer
 
 from analyzer.cli import cli
@@ -30,18 +30,6 @@ if not CHROMIUM and os.environ.get("CI"):
 playwright = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
 pytestmark = [pytest.mark.skipif(not CHROMIUM, reason="needs chromium (apt-get install chromium)"),
               pytest.mark.timeout(300)]
-
-LIGHT_TRAINING = """[training]
-base = "logistic"
-calibration = "sigmoid"
-calibration_folds = 2
-use_chars = false
-use_lexicon = false
-use_politeness = false
-min_df = 1
-word_ngram_range = [1, 1]
-"""
-
 
 @pytest.fixture
 def screenshots(tmp_path) -> Path:

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from review_drop import output_copy, scored_drop
+from review_drop import LIGHT_TRAINING, output_copy, scored_drop
 
 from analyzer.cli import cli
 from analyzer.engine.review import published_sentences, record_labels, record_verdicts
@@ -16,20 +16,6 @@ from analyzer.io.verdict_store import VerdictStore
 from analyzer.model.labels import hash_split, read_label_file
 
 HOSTILE = "collections/email-hostile.eml"
-# the cheapest model 'analyzer train' builds: one logistic head per label over word unigrams and cues
-LIGHT_TRAINING = """[training]
-base = "logistic"
-calibration = "sigmoid"
-calibration_folds = 2
-use_chars = false
-use_lexicon = false
-use_politeness = false
-min_df = 1
-word_ngram_range = [1, 1]
-"""
-
-
-
 @pytest.fixture
 def out(tmp_path_factory, tmp_path):
     scored_drop(tmp_path_factory)

@@ -36,7 +36,7 @@ from analyzer.engine.review import (
     verdict_rows,
 )
 from analyzer.errors import UsageError
-from analyzer.io.reviews import append_reviews
+from analyzer.io.reviews import append_reviews, read_bounded
 from analyzer.io.schemas import BLAMES, TONES, VERDICTS
 from analyzer.io.store import OutputStore
 from analyzer.io.verdict_store import VerdictStore
@@ -183,13 +183,7 @@ def looks_like_json(path: str | Path) -> bool:
 
 def read_export(path: str | Path) -> list[dict]:
     """Label Studio's JSON export: a list of tasks; a bad file is one ``UsageError`` line."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_EXPORT_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_EXPORT_BYTES:
-        raise UsageError(f"{path} is larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MB; export the tasks in parts")
+    data = read_bounded(path, MAX_EXPORT_BYTES, "export the tasks in parts")
     try:
         tasks = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -63,7 +63,7 @@ def read_csv_records(path: str | Path, required: tuple[str, ...]) -> tuple[list[
     The delimiter is the one whose header holds the ``required`` columns, so a file
     Excel saved with semicolons reads as well as the comma-separated export.
     """
-    text = _decode(_read_bounded(path), path)
+    text = _decode(read_bounded(path), path)
     if not text.strip():
         raise UsageError(f"{path} is empty; export the queue with 'analyzer review queue --csv FILE'")
     found = []
@@ -82,15 +82,18 @@ def read_csv_records(path: str | Path, required: tuple[str, ...]) -> tuple[list[
                      "export one with 'analyzer review queue --csv FILE'")
 
 
-def _read_bounded(path: str | Path) -> bytes:
+def read_bounded(path: str | Path, limit: int | None = None, advice: str = "import the verdicts in parts") -> bytes:
+    """A reviewer's file, refused in one line when unreadable or larger than ``limit`` bytes (default:
+    ``MAX_CSV_BYTES``)."""
+    limit = MAX_CSV_BYTES if limit is None else limit
     # read at most one byte past the bound, so a huge file (or /dev/zero) is refused without being loaded
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_CSV_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_CSV_BYTES:
-        raise UsageError(f"{path} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; import the verdicts in parts")
+    if len(data) > limit:
+        raise UsageError(f"{path} is larger than {limit // (1024 * 1024)} MB; {advice}")
     return data
 
 
