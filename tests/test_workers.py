@@ -42,3 +42,20 @@ def test_a_large_drop_is_handed_to_workers_in_chunks_as_large_as_one_process_use
 
     assert worker_chunk_size(5000, 2) == FILES_PER_CHUNK
     assert worker_chunk_size(40, 2) == FILES_PER_WORKER_CHUNK
+
+
+def test_a_batch_is_cut_once_its_interactions_hold_more_text_than_the_budget(tmp_path, monkeypatch):
+    import analyzer.engine.workers as workers
+    from analyzer.engine.batch import BatchRows
+    from analyzer.engine.plan import plan_file
+    from analyzer.ingest.source import discover
+
+    for number in range(6):  # six emails of about 1,000 characters each
+        (tmp_path / f"mail-{number}.txt").write_text("We have received your payment. " * 32, encoding="utf-8")
+    monkeypatch.setattr(workers, "BATCH_CHARACTERS", 2_500)
+    batches = []
+    monkeypatch.setattr(workers, "score_batch", lambda items, scorer, run_id: batches.append(len(items)) or BatchRows())
+    config = load_config(None)
+    planned = [plan_file(found, True) for found in discover([tmp_path], config.exclude, False)]
+    list(workers.score_chunk(planned, config, None, "run"))
+    assert [size for size in batches if size] == [3, 3]  # (a chunk ends with a call on what is left)

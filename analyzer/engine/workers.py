@@ -26,6 +26,9 @@ from analyzer.io.schemas import DATASETS
 from analyzer.io.valid_text import valid_text, valid_value
 
 BATCH_INTERACTIONS = 64  # interactions tagged together (spaCy nlp.pipe and one model call)
+# ... unless their turns hold more text than this: what tagging holds grows with the batch's text, and
+# 64 long emails (or ten copies of one, side by side in a drop) would hold several times a usual batch
+BATCH_CHARACTERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id
     waiting: deque[tuple[FileOutcome, int]] = deque()  # files read, with their count of interactions read
     scored = 0  # interactions scored so far in this chunk (files are read and scored in order)
     read = 0
+    pending_characters = 0
     for planned in files:
         outcome = FileOutcome(planned)
         outcomes[planned.key] = outcome
@@ -104,10 +108,11 @@ def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id
             outcome.interactions.append(SeenInteraction(item.interaction_id, item.department, item.channel,
                                                         item.direction, item.source_format))
             pending.append(item)
+            pending_characters += sum(len(turn.text) for turn in item.turns)
             read += 1
-            if len(pending) >= BATCH_INTERACTIONS:
+            if len(pending) >= BATCH_INTERACTIONS or pending_characters >= BATCH_CHARACTERS:
                 _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
-                scored, pending = read, []
+                scored, pending, pending_characters = read, [], 0
                 result = yield from _emit(result, waiting, scored)
         waiting.append((outcome, read))
         result = yield from _emit(result, waiting, scored)
