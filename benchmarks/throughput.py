@@ -23,9 +23,10 @@ their load time reported apart):
    cues): ``nlp.pipe`` over exactly the company-side texts the pipeline tags
    (read with the project's readers), batch size as the pipeline's;
 2. the bare network of the default tone model: its ONNX bytes and tokenizer
-   taken out of ``model.skops`` and run with onnxruntime, length-sorted batches
-   of 64, all cores, zero cue vectors, over the sentences the pipeline scored
-   (its ``sentences`` dataset), without the spaCy cue features or the cache;
+   taken out of ``model.skops`` and run with onnxruntime, batches of 64 sorted
+   by token count across all the sentences at once, all cores, zero cue
+   vectors, over the sentences the pipeline scored (its ``sentences``
+   dataset), without the spaCy cue features or the cache;
 3. the full pipeline, ``analyzer.run`` in this process with 1 worker (models
    already loaded), then with one worker per core of ``os.sched_getaffinity``
    (each spawned worker loads the models inside the timed run: that start-up is
@@ -285,12 +286,12 @@ class BareNetwork:
         from tokenizers import Tokenizer
 
         from analyzer.model.artifacts import load_pipeline_file
-        from analyzer.model.encoder import cpu_session, truncating_and_padding
+        from analyzer.model.encoder import cpu_session, truncating
 
         pipeline, self.meta = load_pipeline_file(model_dir)
         classifier = pipeline[-1]
         self.session = cpu_session(classifier.onnx_model_.tobytes())  # one thread per core, as in one process
-        self.tokenizer = truncating_and_padding(Tokenizer.from_str(classifier.tokenizer_json_), classifier.max_tokens)
+        self.tokenizer = truncating(Tokenizer.from_str(classifier.tokenizer_json_), classifier.max_tokens)
         self.n_cues = len(classifier.cue_columns_)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.run(WARMUP)
@@ -299,12 +300,11 @@ class BareNetwork:
         """Both heads' logits for every text (thrown away); the number of texts."""
         import numpy as np
 
-        from analyzer.model.encoder import token_arrays
+        from analyzer.model.encoder import length_sorted_batches
         from analyzer.model.transformer import INPUT_BATCH
 
-        order = np.argsort([len(t) for t in texts], kind="stable")  # as the project batches them
-        for start in range(0, len(texts), INPUT_BATCH):
-            ids, mask = token_arrays(self.tokenizer, [texts[i] for i in order[start:start + INPUT_BATCH]])
+        # batches of similar token counts, as the project makes them, but over all the texts at once
+        for _, ids, mask in length_sorted_batches(self.tokenizer, texts, INPUT_BATCH):
             feeds = {"input_ids": ids, "attention_mask": mask,
                      "cues": np.zeros((len(ids), self.n_cues), dtype=np.float32)}
             self.session.run(None, {name: value for name, value in feeds.items() if name in self.inputs})

@@ -45,19 +45,38 @@ def cpu_session(model: str | bytes, threads: int | None = None):
     return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def truncating_and_padding(tokenizer, max_tokens: int):
-    """The tokenizer, cutting texts at ``max_tokens`` and padding a batch to its longest text."""
+def truncating(tokenizer, max_tokens: int):
+    """The tokenizer, cutting texts at ``max_tokens``; batches are padded by ``padded_arrays``."""
     tokenizer.enable_truncation(max_length=max_tokens)
-    tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+    tokenizer.no_padding()
     return tokenizer
+
+
+def padded_arrays(tokenizer, encodings: list) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of a batch of encodings, padded to its longest, as int64 arrays."""
+    width = max((len(e.ids) for e in encodings), default=0)
+    ids = np.full((len(encodings), width), tokenizer.token_to_id("[PAD]") or 0, dtype=np.int64)
+    mask = np.zeros((len(encodings), width), dtype=np.int64)
+    for row, encoding in enumerate(encodings):
+        ids[row, :len(encoding.ids)] = encoding.ids
+        mask[row, :len(encoding.ids)] = encoding.attention_mask
+    return ids, mask
 
 
 def token_arrays(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Token ids and attention mask of a batch, as int64 arrays."""
+    return padded_arrays(tokenizer, tokenizer.encode_batch(texts))
+
+
+def length_sorted_batches(tokenizer, texts: list[str], batch_size: int):
+    """(positions in ``texts``, ids, mask) for batches of texts with similar token counts: a batch is
+    padded to its longest text, and sorting by characters instead left two thirds of the tokens the
+    network ran over as padding on real emails (URLs, numbers and names split into many tokens)."""
     encodings = tokenizer.encode_batch(texts)
-    ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-    mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
-    return ids, mask
+    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+    for start in range(0, len(texts), batch_size):
+        index = order[start:start + batch_size]
+        yield (index, *padded_arrays(tokenizer, [encodings[i] for i in index]))
 
 
 class OnnxEncoder:
@@ -71,7 +90,7 @@ class OnnxEncoder:
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
         self.info = info
         self.max_tokens = max_tokens or int(info.get("max_tokens", DEFAULT_MAX_TOKENS))
-        self.tokenizer = truncating_and_padding(Tokenizer.from_file(str(folder / TOKENIZER_FILE)), self.max_tokens)
+        self.tokenizer = truncating(Tokenizer.from_file(str(folder / TOKENIZER_FILE)), self.max_tokens)
         self.session = cpu_session(str(folder / MODEL_FILE), threads)
         self._inputs = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
@@ -79,16 +98,12 @@ class OnnxEncoder:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # batches of similar length waste less work on padding; the order is restored after
-        order = np.argsort([len(t) for t in texts], kind="stable")
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            index = order[start:start + batch_size]
-            vectors[index] = self._encode_batch([texts[i] for i in index])
+        for index, ids, mask in length_sorted_batches(self.tokenizer, texts, batch_size):
+            vectors[index] = self._encode_batch(ids, mask)
         return vectors
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        ids, mask = token_arrays(self.tokenizer, texts)
+    def _encode_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         states = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)

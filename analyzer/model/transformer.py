@@ -29,7 +29,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from analyzer.model.encoder import cpu_session, token_arrays, truncating_and_padding
+from analyzer.model.encoder import cpu_session, length_sorted_batches, truncating
 from analyzer.model.estimator import most_probable
 
 INPUT_BATCH = 64
@@ -208,7 +208,7 @@ class FineTunedToneClassifier(ClassifierMixin, BaseEstimator):
     def _tokenizer(self, tokenizer_class=None):
         if tokenizer_class is None:
             from tokenizers import Tokenizer as tokenizer_class
-        return truncating_and_padding(tokenizer_class.from_str(self.tokenizer_json_), self.max_tokens)
+        return truncating(tokenizer_class.from_str(self.tokenizer_json_), self.max_tokens)
 
     def _runtime(self):
         """The onnxruntime session and tokenizer, made once per process (not saved with the model)."""
@@ -251,11 +251,8 @@ class FineTunedToneClassifier(ClassifierMixin, BaseEstimator):
         session, tokenizer = self._runtime()
         tone = [None] * len(texts)
         blame = [None] * len(texts)
-        # batches of similar length waste less work on padding; the order is restored after
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), INPUT_BATCH):
-            index = order[start:start + INPUT_BATCH]
-            ids, mask = token_arrays(tokenizer, [texts[i] for i in index])
+        # batches of similar token counts waste little work on padding; the order is restored after
+        for index, ids, mask in length_sorted_batches(tokenizer, texts, INPUT_BATCH):
             tone_logits, blame_logits = session.run(None, {"input_ids": ids, "attention_mask": mask,
                                                            "cues": cues[index]})
             for row, i in enumerate(index):
