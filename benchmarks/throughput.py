@@ -1,6 +1,6 @@
 """Throughput of the whole pipeline against its bare models, side by side, on real emails and chats.
 
-    python benchmarks/throughput.py [--docs 5000] [--quick] [--repeat N] [--no-10x] [--json]
+    python benchmarks/throughput.py [--docs 5000] [--quick] [--repeat N] [--no-10x] [--no-memory] [--no-spark] [--json]
 
 Builds a corpus in a temporary folder from two public sets in ``../shared/data``
 (never copied into the repository): AESLC business emails (Enron, CC BY-NC-SA
@@ -405,7 +405,7 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
     else:
         rows["pipeline_n"] = {"available": False, "reason": "1 worker: the row above"}
 
-    why_not = spark_support()
+    why_not = "skipped (--no-spark)" if args.no_spark else spark_support()
     if why_not is None:
         say("Spark engine...")
         results = [measure_cli(drop, scratch / f"out-spark-{i}", None, config_path, ("--engine", "spark"))
@@ -503,6 +503,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="workers of the second pipeline row (default: the cores this process may use)")
     parser.add_argument("--no-10x", action="store_true", help="skip the peak-RSS run on 10 copies of the corpus")
     parser.add_argument("--no-memory", action="store_true", help="skip both peak-RSS runs")
+    parser.add_argument("--no-spark", action="store_true", help="skip the Spark engine row")
     parser.add_argument("--data", default=str(DATA), help="the shared data folder (default: ../shared/data)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args(argv)

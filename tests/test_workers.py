@@ -37,11 +37,11 @@ def test_a_worker_process_runs_every_native_library_on_one_thread():
     assert blas <= {1} and onnx == 1
 
 
-def test_a_large_drop_is_handed_to_workers_in_chunks_as_large_as_one_process_uses():
-    from analyzer.engine.local import FILES_PER_CHUNK, FILES_PER_WORKER_CHUNK, worker_chunk_size
+def test_a_large_drop_is_handed_to_workers_in_chunks_large_enough_to_fill_batches():
+    from analyzer.engine.local import MAX_FILES_PER_WORKER_CHUNK, MIN_FILES_PER_WORKER_CHUNK, worker_chunk_size
 
-    assert worker_chunk_size(5000, 2) == FILES_PER_CHUNK
-    assert worker_chunk_size(40, 2) == FILES_PER_WORKER_CHUNK
+    assert worker_chunk_size(50_000, 2) == MAX_FILES_PER_WORKER_CHUNK
+    assert worker_chunk_size(40, 2) == MIN_FILES_PER_WORKER_CHUNK
 
 
 def test_a_batch_is_cut_once_its_interactions_hold_more_text_than_the_budget(tmp_path, monkeypatch):
@@ -54,8 +54,53 @@ def test_a_batch_is_cut_once_its_interactions_hold_more_text_than_the_budget(tmp
         (tmp_path / f"mail-{number}.txt").write_text("We have received your payment. " * 32, encoding="utf-8")
     monkeypatch.setattr(workers, "BATCH_CHARACTERS", 2_500)
     batches = []
-    monkeypatch.setattr(workers, "score_batch", lambda items, scorer, run_id: batches.append(len(items)) or BatchRows())
+    monkeypatch.setattr(workers, "tag_batch", lambda items, scorer: batches.append(len(items)))
+    monkeypatch.setattr(workers, "finish_batch", lambda items, table, scorer, run_id: BatchRows())
     config = load_config(None)
     planned = [plan_file(found, True) for found in discover([tmp_path], config.exclude, False)]
     list(workers.score_chunk(planned, config, None, "run"))
     assert [size for size in batches if size] == [3, 3]  # (a chunk ends with a call on what is left)
+
+
+def _sample_files_and_scorer():
+    from analyzer.engine.batch import Scorer
+    from analyzer.engine.plan import plan_file
+    from analyzer.ingest.source import discover
+    from conftest import SAMPLES
+
+    config = load_config(SAMPLES / "analyzer.toml")
+    found = discover([SAMPLES.absolute()], config.exclude, config.follow_symlinks)
+    planned = [plan_file(item, True) for item in found if not isinstance(item, str)]
+    return planned, config, Scorer.from_config(config)
+
+
+def test_tagging_the_next_batch_while_the_network_runs_gives_the_same_rows_in_the_same_order(monkeypatch):
+    import analyzer.engine.workers as workers
+
+    monkeypatch.setattr(workers, "BATCH_INTERACTIONS", 4)  # several batches in flight one after the other
+    planned, config, scorer = _sample_files_and_scorer()
+    one_after_the_other = workers.merged(workers.score_chunk(planned, config, scorer, "run"))
+    overlapped = workers.merged(workers.score_chunk(planned, config, scorer, "run", overlap=True))
+    assert len(overlapped.rows.sentences) > 20
+    assert overlapped.rows == one_after_the_other.rows
+    assert overlapped.error_rows == one_after_the_other.error_rows
+    assert [f.planned.key for f in overlapped.files] == [f.planned.key for f in one_after_the_other.files]
+
+
+def test_a_batch_failing_on_the_helper_thread_is_scored_one_by_one(monkeypatch):
+    import analyzer.engine.workers as workers
+
+    real_finish_batch = workers.finish_batch
+
+    def failing_on_agency(items, table, scorer, run_id):
+        if any(item.department == "agency" for item in items):
+            raise RuntimeError("simulated scoring bug")
+        return real_finish_batch(items, table, scorer, run_id)
+
+    monkeypatch.setattr(workers, "finish_batch", failing_on_agency)
+    planned, config, scorer = _sample_files_and_scorer()
+    result = workers.merged(workers.score_chunk(planned, config, scorer, "run", overlap=True))
+    unscorable = [row for row in result.error_rows if row["error_kind"] == "unscorable"]
+    agency = [i for f in result.files for i in f.interactions if i.department == "agency"]
+    assert unscorable and all("simulated scoring bug" in row["message"] for row in unscorable)
+    assert not agency and result.rows.interactions

@@ -66,20 +66,25 @@ class BatchRows:
     flags: list[dict] = field(default_factory=list)
 
 
-def _scored_sentences(items: list[Interaction], scorer: Scorer) -> pd.DataFrame:
-    """The sentence table of ``items`` through the three stages."""
-    table = sentence_table(scorer.nlp, items, NLP_BATCH_SIZE)
-    table = pd.concat([table, scorer.tone_model.predict_frame(table)], axis=1)
-    return with_sentence_scores(table)
+def tag_batch(items: list[Interaction], scorer: Scorer) -> pd.DataFrame:
+    """The nlp stage: the sentence table of ``items`` (spaCy, in the calling thread)."""
+    return sentence_table(scorer.nlp, items, NLP_BATCH_SIZE)
 
 
 def score_batch(items: list[Interaction], scorer: Scorer, run_id: str) -> BatchRows:
     """Rows of the interactions, sentences and flags datasets for ``items``."""
+    return finish_batch(items, tag_batch(items, scorer) if items else None, scorer, run_id)
+
+
+def finish_batch(items: list[Interaction], table: pd.DataFrame | None, scorer: Scorer, run_id: str) -> BatchRows:
+    """The model and scoring stages over the sentence table ``tag_batch`` made of ``items``: the rows of
+    the interactions, sentences and flags datasets. Uses no spaCy, so it may run on another thread while
+    the next batch is tagged."""
     out = BatchRows()
     if not items:
         return out
     provenance = {"model_version": scorer.model_version, "analyzer_version": __version__, "run_id": run_id}
-    sentences = _scored_sentences(items, scorer)
+    sentences = with_sentence_scores(pd.concat([table, scorer.tone_model.predict_frame(table)], axis=1))
     scores = interaction_scores(pd.DataFrame({"interaction_id": [i.interaction_id for i in items],
                                               "direction": [i.direction for i in items],
                                               "sides_known": [all(t.role != "unknown" for t in i.turns)

@@ -33,8 +33,10 @@ if TYPE_CHECKING:  # the scoring side (spaCy, the model, pandas) is imported onl
     from analyzer.engine.workers import ChunkResult, FileOutcome
     from analyzer.io.store import RunStaging
 
-FILES_PER_CHUNK = 32
-FILES_PER_WORKER_CHUNK = 8  # small enough to keep every worker busy to the end
+# files per chunk handed to a worker process: small enough to keep every worker busy to the end, large
+# enough that a chunk of short emails still fills batches of interactions (see worker_chunk_size)
+MIN_FILES_PER_WORKER_CHUNK = 8
+MAX_FILES_PER_WORKER_CHUNK = 128
 # a worker process first loads spaCy and the tone model (a few CPU seconds): below this many files
 # per worker, fewer workers finish sooner (--workers chosen automatically)
 MIN_FILES_PER_WORKER = 32
@@ -191,9 +193,9 @@ def worker_count(requested: int | None, n_files: int) -> int:
 
 def worker_chunk_size(n_files: int, workers: int) -> int:
     """Files per chunk handed to a worker: about eight chunks per worker, so all finish close together,
-    but no fewer than FILES_PER_WORKER_CHUNK and no more than FILES_PER_CHUNK files (a chunk of few short
-    emails would tag and run the network on too small a batch)."""
-    return max(FILES_PER_WORKER_CHUNK, min(FILES_PER_CHUNK, n_files // (workers * 8)))
+    but no fewer than MIN_FILES_PER_WORKER_CHUNK and no more than MAX_FILES_PER_WORKER_CHUNK files (a
+    chunk of few short emails would tag and run the network on too small a batch)."""
+    return max(MIN_FILES_PER_WORKER_CHUNK, min(MAX_FILES_PER_WORKER_CHUNK, n_files // (workers * 8)))
 
 
 def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
@@ -205,8 +207,9 @@ def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, r
 
     workers = worker_count(workers, len(planned))
     if workers <= 1:
-        for chunk in chunks(planned, FILES_PER_CHUNK):
-            yield from score_chunk(chunk, config, scorer, run_id)
+        # one stream of batches over all the files (a batch may span files), the next batch tagged while
+        # the network runs on this one
+        yield from score_chunk(planned, config, scorer, run_id, overlap=available_cores() > 1)
         return
     # spawn, not fork: the parent's BLAS/OpenMP threads do not survive a fork reliably
     context = multiprocessing.get_context("spawn")

@@ -9,11 +9,12 @@ parent, which alone writes, so publishing stays single-writer and atomic.
 from __future__ import annotations
 
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from analyzer.config import Config
-from analyzer.engine.batch import BatchRows, Scorer, score_batch
+from analyzer.engine.batch import BatchRows, Scorer, finish_batch, tag_batch
 from analyzer.engine.plan import PlannedFile, stored_path
 from analyzer.engine.rows import error_row
 from analyzer.errors import InputFileError
@@ -88,36 +89,125 @@ def make_valid(item: Interaction) -> None:
                                    if isinstance(value, str)}) for turn in item.turns]
 
 
-def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id: str) -> Iterator[ChunkResult]:
+def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id: str, *,
+                overlap: bool = False) -> Iterator[ChunkResult]:
     """Read and score ``files`` in batches of interactions, yielding each batch's rows as soon as it is
     scored, and each file's outcome once all of its interactions are: memory stays bounded by the batch
-    (and by what a reader holds), not by the size of a file."""
+    (and by what a reader holds), not by the size of a file. ``overlap``: see ``BatchScorer``."""
     result, pending = ChunkResult(), []
     outcomes: dict[str, FileOutcome] = {}
     waiting: deque[tuple[FileOutcome, int]] = deque()  # files read, with their count of interactions read
-    scored = 0  # interactions scored so far in this chunk (files are read and scored in order)
     read = 0
     pending_characters = 0
-    for planned in files:
-        outcome = FileOutcome(planned)
-        outcomes[planned.key] = outcome
-        for item in read_file(planned.source, config):
-            if isinstance(item, InputFileError):
-                _record_error(result, outcome, planned.key, planned.relative_path, item, config, scorer, run_id)
-                continue
-            outcome.interactions.append(SeenInteraction(item.interaction_id, item.department, item.channel,
-                                                        item.direction, item.source_format))
-            pending.append(item)
-            pending_characters += sum(len(turn.text) for turn in item.turns)
-            read += 1
-            if len(pending) >= BATCH_INTERACTIONS or pending_characters >= BATCH_CHARACTERS:
-                _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
-                scored, pending, pending_characters = read, [], 0
-                result = yield from _emit(result, waiting, scored)
-        waiting.append((outcome, read))
-        result = yield from _emit(result, waiting, scored)
-    _score_isolating_failures(pending, config, scorer, run_id, result, outcomes)
-    yield from _emit(result, waiting, read)
+    batches = BatchScorer(config, scorer, run_id, outcomes, overlap=overlap)
+    try:
+        for planned in files:
+            outcome = FileOutcome(planned)
+            outcomes[planned.key] = outcome
+            for item in read_file(planned.source, config):
+                if isinstance(item, InputFileError):
+                    _record_error(result, outcome, planned.key, planned.relative_path, item, config, scorer, run_id)
+                    continue
+                outcome.interactions.append(SeenInteraction(item.interaction_id, item.department, item.channel,
+                                                            item.direction, item.source_format))
+                pending.append(item)
+                pending_characters += sum(len(turn.text) for turn in item.turns)
+                read += 1
+                if len(pending) >= BATCH_INTERACTIONS or pending_characters >= BATCH_CHARACTERS:
+                    batches.start(pending, read, result)
+                    pending, pending_characters = [], 0
+                    result = yield from _emit(result, waiting, batches.scored)
+            waiting.append((outcome, read))
+            result = yield from _emit(result, waiting, batches.scored)
+        batches.start(pending, read, result)
+        batches.finish(result)
+        yield from _emit(result, waiting, read)
+    finally:
+        batches.close()
+
+
+class BatchScorer:
+    """Scores batches of interactions in the order they are started, isolating failures.
+
+    With ``overlap`` the model and scoring stages of a batch run on a helper thread
+    while this thread reads and tags the next batch: spaCy holds the GIL but
+    onnxruntime releases it, so one process keeps two cores busy. Rows still arrive
+    in order, so the output is the same either way. Worker processes, which are
+    meant to use one core each, score without overlap.
+    """
+
+    def __init__(self, config: Config, scorer: Scorer, run_id: str, outcomes: dict[str, FileOutcome], *,
+                 overlap: bool):
+        self.config, self.scorer, self.run_id, self.outcomes = config, scorer, run_id, outcomes
+        self.scored = 0  # interactions (counted in reading order) whose rows are in a result
+        self._helper = ThreadPoolExecutor(1, thread_name_prefix="score-batch") if overlap else None
+        self._in_flight: tuple[list[Interaction], Future | None, int] | None = None
+
+    def start(self, items: list[Interaction], read: int, result: ChunkResult) -> None:
+        """Tag ``items`` now, put the batch before's rows in ``result``, and score ``items`` (now, or on
+        the helper thread); ``read``: interactions read up to the end of ``items``."""
+        try:
+            table = tag_batch(items, self.scorer) if items else None
+            tagged = True
+        except Exception:  # noqa: BLE001 - the batch is retried item by item when it is finished
+            table, tagged = None, False
+        self.finish(result)
+        future: Future | None = None
+        if tagged:
+            future = Future()
+            if self._helper is None:
+                _settle(future, self._rows, items, table)
+            else:
+                future = self._helper.submit(self._rows, items, table)
+        self._in_flight = (items, future, read)
+        if self._helper is None:
+            self.finish(result)
+
+    def finish(self, result: ChunkResult) -> None:
+        """Put the rows of the batch in flight, if any, in ``result``."""
+        if self._in_flight is None:
+            return
+        items, future, read = self._in_flight
+        self._in_flight = None
+        if future is not None and future.exception() is None:
+            _extend(result.rows, future.result())
+        else:
+            self._score_one_by_one(items, result)
+        self.scored = read
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.shutdown(wait=True, cancel_futures=True)
+
+    def _rows(self, items: list[Interaction], table) -> BatchRows:
+        return _accepted_by_schemas(finish_batch(items, table, self.scorer, self.run_id))
+
+    def _score_one_by_one(self, items: list[Interaction], result: ChunkResult) -> None:
+        """A batch failed: score its interactions one by one and record the ones that fail.
+
+        One record that trips a bug in tagging, or whose rows the dataset schemas refuse,
+        must not cost the night's run: it becomes an ``unscorable`` error row naming the
+        exception, and everything else is scored.
+        """
+        for item in items:
+            try:
+                _extend(result.rows, self._rows([item], tag_batch([item], self.scorer)))
+            except Exception as exc:  # noqa: BLE001
+                error = InputFileError("unscorable", f"tagging or scoring failed: {type(exc).__name__}: {exc}",
+                                       offset=item.source_offset)
+                outcome = self.outcomes[stored_path(item.source_path, self.config.mask_card_numbers)]
+                _record_error(result, outcome, outcome.planned.key, outcome.planned.relative_path, error,
+                              self.config, self.scorer, self.run_id)
+                outcome.interactions = [seen for seen in outcome.interactions
+                                        if seen.interaction_id != item.interaction_id]
+
+
+def _settle(future: Future, work, *args) -> None:
+    """Run ``work`` here, keeping its result or exception in ``future``."""
+    try:
+        future.set_result(work(*args))
+    except Exception as exc:  # noqa: BLE001 - handed over like a helper thread's failure
+        future.set_exception(exc)
 
 
 def _emit(result: ChunkResult, waiting: deque, scored: int):
@@ -148,32 +238,6 @@ def _record_error(result: ChunkResult, outcome: FileOutcome, source_path: str, r
     result.error_rows.append(error_row(source_path, error, run_id, scorer.model_version,
                                        relative_path=relative_path))
     outcome.errors.append(FileError(error.kind, error.message, error.offset))
-
-
-def _score_isolating_failures(items: list[Interaction], config: Config, scorer: Scorer, run_id: str,
-                              result: ChunkResult, outcomes: dict[str, FileOutcome]) -> None:
-    """Score a batch; if it fails, score its interactions one by one and record the ones that fail.
-
-    One record that trips a bug in tagging, or whose rows the dataset schemas refuse,
-    must not cost the night's run: it becomes an ``unscorable`` error row naming the
-    exception, and everything else is scored.
-    """
-    try:
-        _extend(result.rows, _accepted_by_schemas(score_batch(items, scorer, run_id)))
-        return
-    except Exception:  # noqa: BLE001 - isolated below, one interaction at a time
-        pass
-    for item in items:
-        try:
-            _extend(result.rows, _accepted_by_schemas(score_batch([item], scorer, run_id)))
-        except Exception as exc:  # noqa: BLE001
-            error = InputFileError("unscorable", f"tagging or scoring failed: {type(exc).__name__}: {exc}",
-                                   offset=item.source_offset)
-            outcome = outcomes[stored_path(item.source_path, config.mask_card_numbers)]
-            _record_error(result, outcome, outcome.planned.key, outcome.planned.relative_path, error, config,
-                          scorer, run_id)
-            outcome.interactions = [seen for seen in outcome.interactions
-                                    if seen.interaction_id != item.interaction_id]
 
 
 def _accepted_by_schemas(rows: BatchRows) -> BatchRows:
