@@ -207,6 +207,26 @@ def test_a_model_drift_is_one_warning_line_in_the_json_log(tmp_path):
     assert drifts[0]["level"] == "warning" and "different outputs" in drifts[0]["message"]
 
 
+def test_a_model_drift_found_by_worker_processes_is_reported_once(tmp_path):
+    from analyzer import run
+    from analyzer.engine.progress import Reporter
+
+    class Recorder(Reporter):
+        def __init__(self):
+            self.drifts = []
+
+        def event(self, name, **fields):
+            if name == "model_drift":
+                self.drifts.append(fields)
+
+    model = _model_with_moved_probes(tmp_path / "model")
+    config = tmp_path / "model.toml"
+    config.write_text(f"[model]\npath = '{model}'\n")
+    recorder = Recorder()
+    run([SAMPLES], tmp_path / "out", config, workers=2, reporter=recorder)
+    assert len(recorder.drifts) == 1 and "different outputs" in recorder.drifts[0]["message"]
+
+
 def test_tag_warns_once_on_stderr_when_the_model_drifted(tmp_path):
     from click.testing import CliRunner
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from types import SimpleNamespace
 from concurrent.futures import ProcessPoolExecutor
 
 from analyzer.config import load_config
@@ -58,7 +59,8 @@ def test_a_batch_is_cut_once_its_interactions_hold_more_text_than_the_budget(tmp
     monkeypatch.setattr(workers, "finish_batch", lambda items, table, scorer, run_id: BatchRows())
     config = load_config(None)
     planned = [plan_file(found, True) for found in discover([tmp_path], config.exclude, False)]
-    list(workers.score_chunk(planned, config, None, "run"))
+    no_models = SimpleNamespace(tone_model=SimpleNamespace(drift=None))
+    list(workers.score_chunk(planned, config, no_models, "run"))
     assert [size for size in batches if size] == [3, 3]  # (a chunk ends with a call on what is left)
 
 

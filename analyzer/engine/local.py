@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from analyzer import __version__
 from analyzer.config import Config, load_config
-from analyzer.engine.plan import PlannedFile, model_dir_for, plan_file, run_id_for, scoring_key
+from analyzer.engine.plan import PlannedFile, model_dir_for, plan_file, run_id_for, scoring_key, tone_model_version
 from analyzer.engine.progress import Reporter
 from analyzer.engine.summary import RunSummary
 from analyzer.errors import OutputError, UsageError
@@ -29,7 +29,6 @@ from analyzer.model.shipped import check_model_folder
 from analyzer.scoring.flag_rules import build_rules
 
 if TYPE_CHECKING:  # the scoring side (spaCy, the model, pandas) is imported only when a file needs scoring
-    from analyzer.engine.batch import Scorer
     from analyzer.engine.workers import ChunkResult, FileOutcome
     from analyzer.io.store import RunStaging
 
@@ -42,8 +41,9 @@ MAX_FILES_PER_WORKER_CHUNK = 128
 MIN_FILES_PER_WORKER = 32
 ENGINES = ("local", "spark")
 
-# where the chunk results come from: (planned files, config, driver scorer, run id) -> results
-ChunkSource = Callable[[list[PlannedFile], Config, "Scorer", str], Iterator["ChunkResult"]]
+# where the chunk results come from: (planned files, config, run id) -> results; whatever scores them
+# loads the models (this process only with one worker)
+ChunkSource = Callable[[list[PlannedFile], Config, str], Iterator["ChunkResult"]]
 
 
 @dataclass
@@ -117,21 +117,17 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str,
         return RunResult(summary=summary)
 
     summary.run_id = run_id_for(run_date, key, to_score)
-    from analyzer.engine.batch import Scorer
-
-    scorer = Scorer.from_config(config)
-    if scorer.tone_model.drift is not None:
-        reporter.event("model_drift", level="warning", message=scorer.tone_model.drift.message,
-                       model_version=scorer.model_version)
+    model_version = tone_model_version(config)
     metadata = {"run_id": summary.run_id, "run_date": run_date, "version": __version__,
                 "config_digest": config.digest, "schema_version": SCHEMA_VERSION,
-                "model_version": scorer.model_version, "scoring_key": key}
+                "model_version": model_version, "scoring_key": key}
     staging = store.start_run(summary.run_id, metadata)
     try:
-        entries = _score_files(to_score, config, scorer, staging, run_date, key, summary, reporter, chunk_source)
+        entries = _score_files(to_score, config, staging, run_date, key, summary, reporter, chunk_source,
+                               model_version)
         staging.close_segment()
         updated = manifest.updated(entries)
-        _build_partitions(staging, updated.for_run_date(run_date), scorer, config, summary)
+        _build_partitions(staging, updated.for_run_date(run_date), model_version, config, summary)
         published = staging.publish(updated, run_date, lambda step: reporter.event("step", step=step))
     except BaseException:
         staging.abort()
@@ -141,10 +137,15 @@ def _run_locked(roots: list[Path], store: OutputStore, config: Config, key: str,
     return RunResult(summary=summary, published=published)
 
 
-def _score_files(planned: list[PlannedFile], config: Config, scorer: Scorer, staging: RunStaging, run_date: str,
-                 key: str, summary: RunSummary, reporter: Reporter, chunk_source: ChunkSource) -> list[ManifestEntry]:
+def _score_files(planned: list[PlannedFile], config: Config, staging: RunStaging, run_date: str, key: str,
+                 summary: RunSummary, reporter: Reporter, chunk_source: ChunkSource,
+                 model_version: str) -> list[ManifestEntry]:
     entries = []
-    for result in chunk_source(planned, config, scorer, summary.run_id):
+    drift_reported = False
+    for result in chunk_source(planned, config, summary.run_id):
+        if result.model_drift and not drift_reported:
+            reporter.event("model_drift", level="warning", message=result.model_drift, model_version=model_version)
+            drift_reported = True
         for dataset in ("interactions", "sentences", "flags"):
             for row in getattr(result.rows, dataset):
                 staging[dataset].add(row)
@@ -198,7 +199,7 @@ def worker_chunk_size(n_files: int, workers: int) -> int:
     return max(MIN_FILES_PER_WORKER_CHUNK, min(MAX_FILES_PER_WORKER_CHUNK, n_files // (workers * 8)))
 
 
-def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str,
+def _chunk_results(planned: list[PlannedFile], config: Config, run_id: str,
                    workers: int | None) -> Iterator[ChunkResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -207,6 +208,9 @@ def _chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, r
 
     workers = worker_count(workers, len(planned))
     if workers <= 1:
+        from analyzer.engine.batch import Scorer
+
+        scorer = Scorer.from_config(config)
         # one stream of batches over all the files (a batch may span files), the next batch tagged while
         # the network runs on this one
         yield from score_chunk(planned, config, scorer, run_id, overlap=available_cores() > 1)
@@ -237,7 +241,7 @@ def _record_file(outcome: FileOutcome, summary: RunSummary, reporter: Reporter, 
         n_interactions=len(outcome.interactions), n_errors=len(outcome.errors))
 
 
-def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer: Scorer, config: Config,
+def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], model_version: str, config: Config,
                       summary: RunSummary) -> None:
     """This date's partition of every dataset: the kept rows of all its files, then the aggregates."""
     from analyzer.engine.rows import records
@@ -257,7 +261,7 @@ def _build_partitions(staging: RunStaging, entries: list[ManifestEntry], scorer:
 
     interactions = pa.concat_tables(aggregated or [DATASETS["interactions"].empty_table().select(columns)]).to_pandas()
     departments = aggregate(interactions)
-    provenance = {"model_version": scorer.model_version, "config_digest": config.digest,
+    provenance = {"model_version": model_version, "config_digest": config.digest,
                   "analyzer_version": __version__, "run_id": summary.run_id}
     rows = [{**row, **provenance} for row in records(departments)]
     staging.write_partition("departments", to_table(rows, DEPARTMENTS, "departments"))

@@ -70,6 +70,12 @@ def model_dir_for(config: Config) -> Path:
     return Path(config.model_path) if config.model_path else default_model_dir()
 
 
+def tone_model_version(config: Config) -> str:
+    """The tone model's version, from its meta.json (as ``ToneModel.version``), without loading it."""
+    meta = json.loads((model_dir_for(config) / META_FILE).read_text(encoding="utf-8"))
+    return meta.get("model_version", "unknown")
+
+
 def scoring_key(config: Config) -> str:
     """A hash of everything besides a file's bytes that decides its output rows.
 

@@ -66,10 +66,10 @@ def _java_found() -> bool:
     return bool(shutil.which("java") or (home and (Path(home) / "bin" / "java").exists()))
 
 
-def spark_chunk_results(planned: list[PlannedFile], config: Config, scorer: Scorer, run_id: str, *,
+def spark_chunk_results(planned: list[PlannedFile], config: Config, run_id: str, *,
                         master: str | None = None) -> Iterator[ChunkResult]:
-    """The chunk results of ``planned``, scored on Spark; ``scorer`` is the driver's and stays there
-    (each executor process loads its own, once)."""
+    """The chunk results of ``planned``, scored on Spark (each executor process loads the models, once;
+    the driver loads none)."""
     with spark_session(master) as session:
         rows = [(pickle.dumps(item),) for item in planned]
         slices = max(1, -(-len(rows) // FILES_PER_TASK))

@@ -64,6 +64,9 @@ class ChunkResult:
     rows: BatchRows = field(default_factory=BatchRows)
     error_rows: list[dict] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
+    # the scoring process's model drift warning (analyzer.model.probes), on the first result of a chunk:
+    # the process that publishes loads no model of its own
+    model_drift: str | None = None
 
 
 def read_file(source: SourceFile, config: Config) -> Iterator[Interaction | InputFileError]:
@@ -94,7 +97,8 @@ def score_chunk(files: list[PlannedFile], config: Config, scorer: Scorer, run_id
     """Read and score ``files`` in batches of interactions, yielding each batch's rows as soon as it is
     scored, and each file's outcome once all of its interactions are: memory stays bounded by the batch
     (and by what a reader holds), not by the size of a file. ``overlap``: see ``BatchScorer``."""
-    result, pending = ChunkResult(), []
+    drift = scorer.tone_model.drift
+    result, pending = ChunkResult(model_drift=drift.message if drift is not None else None), []
     outcomes: dict[str, FileOutcome] = {}
     waiting: deque[tuple[FileOutcome, int]] = deque()  # files read, with their count of interactions read
     read = 0
@@ -214,7 +218,7 @@ def _emit(result: ChunkResult, waiting: deque, scored: int):
     """Hand over the rows so far, with the outcomes of the files whose interactions are all scored."""
     while waiting and waiting[0][1] <= scored:
         result.files.append(waiting.popleft()[0])
-    if result.files or result.error_rows or result.rows.interactions:
+    if result.files or result.error_rows or result.rows.interactions or result.model_drift:
         yield result
         return ChunkResult()
     return result
@@ -227,6 +231,7 @@ def merged(results: Iterator[ChunkResult]) -> ChunkResult:
         _extend(whole.rows, part.rows)
         whole.error_rows += part.error_rows
         whole.files += part.files
+        whole.model_drift = whole.model_drift or part.model_drift
     return whole
 
 
