@@ -55,9 +55,11 @@ def write_mbox(path: Path, messages: int, both_sides: bool) -> None:
                          f"Message-ID: <{index}@example.com>\n\nHello,\n\n{body}\n\nThanks\n\n")
 
 
-def measure(drop: Path, out: Path, model: str | None, config: Path | None = None, extra: tuple[str, ...] = ()) -> dict:
+def measure(drop: Path, out: Path, model: str | None, config: Path | None = None, extra: tuple[str, ...] = (),
+            cores: set[int] | None = None) -> dict:
     """One ``analyzer run`` in a fresh process: its wall time, CPU time and peak RSS (``os.wait4``).
-    ``config``: a config file to use as is (default: one written beside ``drop``); ``extra``: more CLI options."""
+    ``config``: a config file to use as is (default: one written beside ``drop``); ``extra``: more CLI options;
+    ``cores``: the CPUs the process may run on (its affinity; default: this process's)."""
     command = [sys.executable, "-m", "analyzer", "run", str(drop), "--out", str(out), "--run-date", "2026-03-31",
                "--quiet", *extra]
     if config is None and model:
@@ -68,7 +70,8 @@ def measure(drop: Path, out: Path, model: str | None, config: Path | None = None
         config.write_text(f'[company]\nemail_domains = ["northwind.example"]\n{LIMITS}')
     command += ["--config", str(config)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=pin)
     _, status, usage = os.wait4(process.pid, 0)
     stderr = process.stderr.read()
     process.stderr.close()

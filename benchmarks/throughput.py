@@ -28,9 +28,13 @@ their load time reported apart):
    vectors, over the sentences the pipeline scored (its ``sentences``
    dataset), without the spaCy cue features or the cache;
 3. the full pipeline, ``analyzer.run`` in this process with 1 worker (models
-   already loaded), then with one worker per core of ``os.sched_getaffinity``
-   (each spawned worker loads the models inside the timed run: that start-up is
-   included);
+   already loaded; with more than one core it tags the next batch while the
+   network runs on this one, the network on every core), then with one worker
+   per core of ``os.sched_getaffinity`` (each spawned worker loads the models
+   inside the timed run: that start-up is included), then ``analyzer run
+   --workers 1`` in a fresh process pinned to one core (what one worker is:
+   one thread for everything; its model load included, as the workers'): the
+   speed-up of N workers is given over this run and over the 1-worker run;
 4. the Spark engine (``analyzer run --engine spark``, local mode, a fresh
    process: JVM start and model load included) when the installed ``analyzer``
    has that option and pyspark imports;
@@ -402,8 +406,13 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
         outs = [scratch / f"out-{workers}-{i}" for i in range(args.repeat)]
         row, _ = timed(lambda i: timed_run(drop, outs[i], config_path, workers), args.repeat)
         rows["pipeline_n"] = {**rates(row, n, words), "workers": workers}
+        say("full pipeline, 1 worker pinned to one core...")
+        one_core = median_entry([measure_cli(drop, scratch / f"out-core-{i}", None, config_path, ("--workers", "1"),
+                                             cores={min(os.sched_getaffinity(0))}) for i in range(args.repeat)])
+        rows["pipeline_1_core"] = rates({"wall_s": one_core["seconds"], "cpu_s": one_core["cpu_seconds"]}, n, words)
     else:
         rows["pipeline_n"] = {"available": False, "reason": "1 worker: the row above"}
+        rows["pipeline_1_core"] = {"available": False, "reason": "1 core: the 1-worker row"}
 
     why_not = "skipped (--no-spark)" if args.no_spark else spark_support()
     if why_not is None:
@@ -426,6 +435,7 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
     if "wall_s" in rows["pipeline_n"]:
         ratios["pipeline_n_vs_bare_models"] = round(rows["pipeline_n"]["docs_per_s"] / rows["bare_models"]["docs_per_s"], 3)
         ratios["speedup_n_over_1"] = round(rows["pipeline_1"]["wall_s"] / rows["pipeline_n"]["wall_s"], 3)
+        ratios["speedup_n_over_1_core"] = round(rows["pipeline_1_core"]["wall_s"] / rows["pipeline_n"]["wall_s"], 3)
     if "wall_s" in rows["spark"]:
         ratios["spark_vs_pipeline_1"] = round(rows["spark"]["docs_per_s"] / rows["pipeline_1"]["docs_per_s"], 3)
 
@@ -463,7 +473,8 @@ def benchmark(args, scratch: Path, say: Callable[[str], None]) -> dict:
 
 ROW_NAMES = {"spacy": "bare spaCy nlp.pipe (ner excluded)", "network": "bare tone network (onnxruntime)",
              "bare_models": "bare models combined", "pipeline_1": "full pipeline, 1 worker",
-             "pipeline_n": "full pipeline, {workers} workers", "spark": "Spark engine (local)"}
+             "pipeline_n": "full pipeline, {workers} workers", "pipeline_1_core": "full pipeline, 1 worker on 1 core",
+             "spark": "Spark engine (local)"}
 
 
 def render(result: dict) -> str:
@@ -475,7 +486,7 @@ def render(result: dict) -> str:
              (f"machine: {result['machine']['cores']} cores; models: {result['models']['spacy']}, "
              f"{result['models']['tone_model']}; load (not timed below): spaCy {result['load_s']['spacy_s']} s, "
              f"network {result['load_s']['network_s']} s, pipeline {result['load_s']['pipeline_s']} s"),
-             "", f"{'':38} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'words/s':>9} {'vs bare':>8} {'speed-up':>8}"]
+             "", f"{'':38} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'words/s':>9} {'vs bare':>8} {'speed-up vs 1 / 1 core':>22}"]
     vs = {"pipeline_1": ratios.get("pipeline_1_vs_bare_models"), "pipeline_n": ratios.get("pipeline_n_vs_bare_models")}
     for key, name in ROW_NAMES.items():
         row = rows[key]
@@ -484,9 +495,10 @@ def render(result: dict) -> str:
             lines.append(f"{name:38} not available ({row['reason']})")
             continue
         ratio = f"{vs[key]:.2f}" if vs.get(key) is not None else ""
-        speedup = f"{ratios['speedup_n_over_1']:.2f}" if key == "pipeline_n" else ""
+        speedup = (f"{ratios['speedup_n_over_1']:.2f} / {ratios['speedup_n_over_1_core']:.2f}"
+                   if key == "pipeline_n" else "")
         lines.append(f"{name:38} {row['wall_s']:>8.2f} {row['cpu_s']:>8.2f} {row['docs_per_s']:>8.1f} "
-                     f"{row['words_per_s']:>9.0f} {ratio:>8} {speedup:>8}")
+                     f"{row['words_per_s']:>9.0f} {ratio:>8} {speedup:>22}")
     if "peak_rss_1x_mib" in memory:
         ten = (f", 10x ({memory['files_10x']:,} files) {memory['peak_rss_10x_mib']} MiB, ratio "
                f"{memory['ratio_10x_1x']:.2f}" if "peak_rss_10x_mib" in memory else ", 10x not measured")

@@ -27,7 +27,8 @@ def test_quick_run_scores_sentences_from_emails_and_chats():
     result = json.loads(done.stdout)
 
     assert set(result) >= {"corpus", "machine", "models", "load_s", "rows", "ratios", "memory"}
-    assert set(result["rows"]) == {"spacy", "network", "bare_models", "pipeline_1", "pipeline_n", "spark"}
+    assert set(result["rows"]) == {"spacy", "network", "bare_models", "pipeline_1", "pipeline_n",
+                                     "pipeline_1_core", "spark"}
     for name in ("spacy", "network", "bare_models", "pipeline_1"):
         assert set(result["rows"][name]) >= {"wall_s", "cpu_s", "docs_per_s", "words_per_s"}
     assert result["rows"]["pipeline_n"]["available"] is False  # --workers 1
