@@ -38,7 +38,7 @@ their load time reported apart):
 4. the Spark engine (``analyzer run --engine spark``, local mode, a fresh
    process: JVM start and model load included) when the installed ``analyzer``
    has that option and pyspark imports;
-5. peak RSS of ``analyzer run`` (CLI, 1 worker, a fresh process, ``os.wait4``)
+5. peak RSS of ``analyzer run`` (CLI, 1 worker, a fresh process, its own VmHWM)
    on the corpus and on 10 copies of it: each copy a distinct file (its own
    Message-ID / conversation id), but the text is the same, so sentences repeat
    there: that figure is about memory, not speed.
