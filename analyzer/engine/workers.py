@@ -29,7 +29,9 @@ from analyzer.io.valid_text import valid_text, valid_value
 BATCH_INTERACTIONS = 64  # interactions tagged together (spaCy nlp.pipe and one model call)
 # ... unless their turns hold more text than this: what tagging holds grows with the batch's text, and
 # 64 long emails (or ten copies of one, side by side in a drop) would hold several times a usual batch
-BATCH_CHARACTERS = 100_000
+# (about 40,000 characters). Two batches are alive at once while one process overlaps tagging and the
+# network; at 100,000 the 10x drop still peaked 1.28x the 1x one, at 50,000 1.13x, and no slower
+BATCH_CHARACTERS = 50_000
 
 
 @dataclass(frozen=True)
