@@ -54,3 +54,17 @@ def read_error(source: SourceFile, config: Config) -> InputFileError:
     assert not interactions, interactions
     assert len(errors) == 1, [f"{e.kind}: {e.message}" for e in errors]
     return errors[0]
+
+
+def fail_scoring_batches_with_department(monkeypatch, department: str) -> None:
+    """Make the model and scoring stage fail on any batch holding an interaction of ``department``."""
+    import analyzer.engine.workers as workers
+
+    real_finish_batch = workers.finish_batch
+
+    def failing(items, table, scorer, run_id):
+        if any(item.department == department for item in items):
+            raise RuntimeError("simulated scoring bug")
+        return real_finish_batch(items, table, scorer, run_id)
+
+    monkeypatch.setattr(workers, "finish_batch", failing)

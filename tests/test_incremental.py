@@ -190,16 +190,9 @@ def test_a_damaged_manifest_fails_clearly_and_full_refresh_rebuilds_it(drop, tmp
 
 
 def test_a_record_that_fails_to_score_becomes_an_error_row_and_the_rest_is_scored(drop, tmp_path, monkeypatch):
-    import analyzer.engine.workers as workers
+    from conftest import fail_scoring_batches_with_department
 
-    real_finish_batch = workers.finish_batch
-
-    def failing_on_agency(items, table, scorer, run_id):
-        if any(item.department == "agency" for item in items):
-            raise RuntimeError("simulated scoring bug")
-        return real_finish_batch(items, table, scorer, run_id)
-
-    monkeypatch.setattr(workers, "finish_batch", failing_on_agency)
+    fail_scoring_batches_with_department(monkeypatch, "agency")
     result = run([drop], tmp_path / "out", CONFIG, run_date="2026-04-01")
     errors = pd.read_parquet(tmp_path / "out" / "errors")
     assert list(errors["error_kind"]) == ["unscorable"] and "simulated scoring bug" in errors["message"][0]

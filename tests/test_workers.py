@@ -92,14 +92,9 @@ def test_tagging_the_next_batch_while_the_network_runs_gives_the_same_rows_in_th
 def test_a_batch_failing_on_the_helper_thread_is_scored_one_by_one(monkeypatch):
     import analyzer.engine.workers as workers
 
-    real_finish_batch = workers.finish_batch
+    from conftest import fail_scoring_batches_with_department
 
-    def failing_on_agency(items, table, scorer, run_id):
-        if any(item.department == "agency" for item in items):
-            raise RuntimeError("simulated scoring bug")
-        return real_finish_batch(items, table, scorer, run_id)
-
-    monkeypatch.setattr(workers, "finish_batch", failing_on_agency)
+    fail_scoring_batches_with_department(monkeypatch, "agency")
     planned, config, scorer = _sample_files_and_scorer()
     result = workers.merged(workers.score_chunk(planned, config, scorer, "run", overlap=True))
     unscorable = [row for row in result.error_rows if row["error_kind"] == "unscorable"]

@@ -9,7 +9,7 @@ parent, which alone writes, so publishing stays single-writer and atomic.
 from __future__ import annotations
 
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
@@ -147,25 +147,18 @@ class BatchScorer:
         self.config, self.scorer, self.run_id, self.outcomes = config, scorer, run_id, outcomes
         self.scored = 0  # interactions (counted in reading order) whose rows are in a result
         self._helper = ThreadPoolExecutor(1, thread_name_prefix="score-batch") if overlap else None
-        self._in_flight: tuple[list[Interaction], Future | None, int] | None = None
+        self._in_flight: tuple | None = None  # (items, table, tagged, future or None, read)
 
     def start(self, items: list[Interaction], read: int, result: ChunkResult) -> None:
-        """Tag ``items`` now, put the batch before's rows in ``result``, and score ``items`` (now, or on
-        the helper thread); ``read``: interactions read up to the end of ``items``."""
+        """Tag ``items`` now, put the batch before's rows in ``result``, and score ``items`` (on the helper
+        thread, or here at once); ``read``: interactions read up to the end of ``items``."""
         try:
-            table = tag_batch(items, self.scorer) if items else None
-            tagged = True
+            table, tagged = (tag_batch(items, self.scorer) if items else None), True
         except Exception:  # noqa: BLE001 - the batch is retried item by item when it is finished
             table, tagged = None, False
         self.finish(result)
-        future: Future | None = None
-        if tagged:
-            future = Future()
-            if self._helper is None:
-                _settle(future, self._rows, items, table)
-            else:
-                future = self._helper.submit(self._rows, items, table)
-        self._in_flight = (items, future, read)
+        future = self._helper.submit(self._rows, items, table) if tagged and self._helper else None
+        self._in_flight = (items, table, tagged, future, read)
         if self._helper is None:
             self.finish(result)
 
@@ -173,12 +166,18 @@ class BatchScorer:
         """Put the rows of the batch in flight, if any, in ``result``."""
         if self._in_flight is None:
             return
-        items, future, read = self._in_flight
+        items, table, tagged, future, read = self._in_flight
         self._in_flight = None
-        if future is not None and future.exception() is None:
-            _extend(result.rows, future.result())
-        else:
+        rows = None
+        if tagged:
+            try:
+                rows = future.result() if future is not None else self._rows(items, table)
+            except Exception:  # noqa: BLE001 - scored one by one below
+                rows = None
+        if rows is None:
             self._score_one_by_one(items, result)
+        else:
+            _extend(result.rows, rows)
         self.scored = read
 
     def close(self) -> None:
@@ -206,14 +205,6 @@ class BatchScorer:
                               self.config, self.scorer, self.run_id)
                 outcome.interactions = [seen for seen in outcome.interactions
                                         if seen.interaction_id != item.interaction_id]
-
-
-def _settle(future: Future, work, *args) -> None:
-    """Run ``work`` here, keeping its result or exception in ``future``."""
-    try:
-        future.set_result(work(*args))
-    except Exception as exc:  # noqa: BLE001 - handed over like a helper thread's failure
-        future.set_exception(exc)
 
 
 def _emit(result: ChunkResult, waiting: deque, scored: int):
